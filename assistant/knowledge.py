@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -173,10 +174,25 @@ class KnowledgeBase:
 def _read_yaml(path: Path) -> object:
     if not path.is_file():
         raise KnowledgeError(f"{path}: missing. Restore it from git (git checkout -- {path.name}).")
+    text = path.read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path}: not valid YAML ({exc}). Fix the syntax at the line shown.") from exc
+        raise KnowledgeError(
+            f"{path}: not valid YAML{_entry_near(text, exc)} ({exc}). Fix the syntax at the line shown."
+        ) from exc
+
+
+def _entry_near(text: str, exc: yaml.YAMLError) -> str:
+    """Name the entry whose `id:` line comes last before the syntax error, so the message says where to look."""
+    marks = [m for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)) if m is not None]
+    if not marks:
+        return ""
+    for line in reversed(text.splitlines()[: min(m.line for m in marks) + 1]):
+        found = re.match(r"""\s*(?:-\s+)?id:\s*["']?([^"'\s#:]+)""", line)
+        if found:
+            return f" near entry id={found.group(1)!r}"
+    return ""
 
 
 def _entry_name(data: object, loc: tuple) -> str:
