@@ -153,6 +153,7 @@ TERMINATE = [
     r"\bpatient\b", r"\bpatiente\b", r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bbrutal\w*",
     r"\bsudden\w*", r"\bsoudain\w*", r"\bacute\b", r"\baigue?\b", r"\bd'apparition\b", r"\bonset\b",
     r"\bdebut\b", r"\bwhile\b", r"\bbiology\b", r"\bbiologie\b", r"\blabs?\b", r"\bcrp\b", r"\bdue to\b",
+    r":", r"\(", r"\)",
 ]
 
 _KIND_LISTS = {
@@ -221,7 +222,10 @@ class Sentence:
             inside = t.start >= s and t.end <= e
             if inside and t.kind not in ("family", "history"):
                 continue  # a cue inside the target belongs to it ("non-traumatic" handled by the lexicon)
-            if t.kind in ("neg_pre", "hyp_pre", "history") and t.end <= s:
+            if t.kind == "history" and t.end <= s:
+                if self._tokens_between(t.end, s) > 2 * WINDOW:
+                    continue
+            elif t.kind in ("neg_pre", "hyp_pre") and t.end <= s:
                 gap = self._tokens_between(t.end, s)
                 if gap > WINDOW or self._terminated(t.end, s) or (gap > 1 and self._terminated(s, e)):
                     continue

@@ -199,6 +199,27 @@ class AnyOf(Rule):
 
 
 @dataclass
+class AnyKnown(Rule):
+    """Alternatives describing one fact (``fever`` or ``temperature_c``): not met as soon as one of them
+    is known and none is met; unknown only when all are unknown."""
+
+    rules: list[Rule]
+
+    def eval(self, obj: Any, derived: dict) -> Result:
+        res = [r.eval(obj, derived) for r in self.rules]
+        met = [r for r in res if r.status == "met"]
+        if met:
+            return Result("met", [h for r in met for h in r.hits])
+        known = [r for r in res if r.status == "not_met"]
+        if known:
+            return Result("not_met", [h for r in known for h in r.hits])
+        return Result("unknown", [h for r in res for h in r.hits])
+
+    def fields(self) -> list[str]:
+        return [f for r in self.rules for f in r.fields()]
+
+
+@dataclass
 class AllOf(Rule):
     rules: list[Rule]
 
@@ -294,18 +315,19 @@ def compile_rule(spec: Any, where: str, model: type[BaseModel] = Case) -> Rule:
             raise CriteriaError(f"{where}: `{op}` takes a number")
         return Leaf(path, op, val)
     if len(spec) != 1:
-        raise CriteriaError(f"{where}: a combinator rule has one key (any, all, not, episode); got {sorted(spec)}")
+        raise CriteriaError(f"{where}: a combinator rule has one key (any, any_known, all, not, episode); "
+                            f"got {sorted(spec)}")
     (key, val), = spec.items()
-    if key in ("any", "all"):
+    if key in ("any", "all", "any_known"):
         if not isinstance(val, list) or not val:
             raise CriteriaError(f"{where}: `{key}` takes a non-empty list of rules")
         rules = [compile_rule(v, f"{where}.{key}[{i}]", model) for i, v in enumerate(val)]
-        return AnyOf(rules) if key == "any" else AllOf(rules)
+        return {"any": AnyOf, "all": AllOf, "any_known": AnyKnown}[key](rules)
     if key == "not":
         return Not(compile_rule(val, f"{where}.not", model))
     if key == "episode":
         return InEpisode(compile_rule(val, f"{where}.episode", Episode))
-    raise CriteriaError(f"{where}: unknown rule key {key!r}; use field, any, all, not or episode")
+    raise CriteriaError(f"{where}: unknown rule key {key!r}; use field, any, any_known, all, not or episode")
 
 
 # ------------------------------------------------------------------ loading
@@ -327,10 +349,27 @@ def criteria_path() -> Path:
     return Path(os.environ.get("TMO_CRITERIA", DEFAULT_PATH))
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=4)
+def _paragraph_ids(root: str) -> frozenset[str]:
+    path = Path(root) / "paragraphs.yaml"
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise CriteriaError(f"{path}: cannot read the paragraph ids the criteria cite ({exc})") from None
+    return frozenset(str(p.get("id")) for p in raw or [] if isinstance(p, dict))
+
+
 def _known_paragraphs() -> set[str]:
-    from assistant.knowledge import load_knowledge  # light: yaml + pydantic
-    kb = load_knowledge()
-    return {p.id for p in kb.paragraphs}
+    """Ids of ``paragraphs.yaml`` (the file :func:`assistant.knowledge.load_knowledge` validates).
+
+    Read directly (C YAML loader) to keep the checker's start fast; the test suite checks the same
+    sources with ``load_knowledge().has(id)``.
+    """
+    root = os.environ.get("TMO_KNOWLEDGE_DIR") or str(DEFAULT_PATH.parent)
+    return set(_paragraph_ids(root))
 
 
 def load_criteria(path: Path | str | None = None) -> CriteriaSet:
@@ -344,7 +383,7 @@ def _load(path_s: str) -> CriteriaSet:
     if not path.is_file():
         raise CriteriaError(f"{path}: missing. Restore it from git (git checkout -- knowledge/criteria.yaml).")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise CriteriaError(f"{path}: not valid YAML ({exc}). Fix the syntax at the line shown.") from None
     try:

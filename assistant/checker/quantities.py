@@ -1,0 +1,265 @@
+"""Numbers with units and dates in French and English clinical text.
+
+What it does: finds, in folded text (see :func:`assistant.checker.context.fold`), the age
+("54 ans", "54-year-old", "aged 54"), temperature ("38,6 °C", "fièvre à 39", "101 °F"), CRP
+("CRP 180 mg/L", "CRP à 18 mg/dl"), ESR, white count ("GB 15 G/L", "15 000/mm3"), vitamin D,
+pregnancy weeks or trimester ("34 SA", "34 semaines", "34 weeks of gestation", "third trimester"),
+DXA T-score and loss versus the healthy side, the thickness and length of a subchondral line,
+minutes of morning stiffness, synovial cell counts, and dates: ISO, dd/mm/yyyy, "mars 2018",
+"March 9, 2018", "en 2019", and relative offsets ("3 mois plus tard", "six weeks later",
+"à un an"). The decimal comma is accepted everywhere.
+
+What it leaves out: deciding which episode a date belongs to (:mod:`.extract`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(\d+(?:[.,]\d+)?)"
+WORD_NUMBERS = {
+    "un": 1, "une": 1, "one": 1, "a": 1, "an": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4,
+    "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10,
+    "ten": 10, "onze": 11, "eleven": 11, "douze": 12, "twelve": 12, "quinze": 15, "fifteen": 15, "dix-huit": 18,
+    "eighteen": 18, "vingt": 20, "twenty": 20, "quelques": 2, "few": 2, "a few": 2, "several": 3, "plusieurs": 3,
+}
+_WORDNUM = r"(\d+(?:[.,]5)?|" + "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True)) + r")"
+MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8, "septembre": 9,
+    "octobre": 10, "novembre": 11, "decembre": 12, "january": 1, "february": 2, "march": 3, "april": 4, "may": 5,
+    "june": 6, "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+
+
+def num(s: str) -> float:
+    s = s.strip()
+    if s in WORD_NUMBERS:
+        return float(WORD_NUMBERS[s])
+    return float(s.replace(",", ".").replace(" ", ""))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: str
+    value: float
+    start: int
+    end: int
+    unit: str = ""
+
+
+_RULES: list[tuple[str, re.Pattern, str]] = [
+    # age
+    ("age", re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\b(\d{1,3}) ?(?:yo|y/o|y\.o\.)\b|\baged? (\d{1,3})\b|"
+                       r"\bage (?:of |:|= ?)?(\d{1,3})\b|(?:^|[,(]\s*|\bde |\bage[e]? de |patiente? |homme |femme |monsieur |madame |"
+                       r"mme |m\. |mr |mrs |ms |man |woman |male |female |, )(\d{1,3}) ?ans\b"), ""),
+    # temperature
+    ("temperature", re.compile(r"\b(\d{2}(?:[.,]\d{1,2})?) ?° ?(c|f)?\b(?! ?(?:de )?flexion)|\b(\d{2}(?:[.,]\d{1,2})?) ?(?:degres|degrees) ?(c|f|celsius|fahrenheit)?|"
+                               r"(?:temperature|temp\.?|t°|fievre|fever|febrile|pyrexia)(?: \w+){0,3}? (?:a |of |de |: ?|= ?|to |at )?(\d{2}(?:[.,]\d{1,2})?)(?! ?(?:ans|years|mg|%|mm|jours|days|semaines|weeks|mois|months))"), ""),
+    # CRP
+    ("crp", re.compile(r"(?:\bcrp\b|\bpcr\b|c[- ]reactive protein|proteine c[- ]reactive)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?(?:> ?|< ?)?"
+                       + _NUM + r" ?(mg/dl|mg/l|g/l)?"), ""),
+    ("esr", re.compile(r"(?:\besr\b|\bvs\b|sedimentation(?: rate)?|vitesse de sedimentation)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?"
+                       + _NUM + r" ?(mm)?"), ""),
+    ("wbc", re.compile(r"(?:\bgb\b|globules blancs|leucocyt\w*|leukocyt\w*|white (?:blood )?(?:cell )?count|white cells|\bwbc\b|"
+                       r"hyperleucocytose|leucocytose|leukocytosis)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?"
+                       r"(\d+(?:[ .,]\d{3})*(?:[.,]\d+)?) ?(g/l|giga/l|x ?10\^?9/l|x ?10e9/l|10\^?9/l|/mm3|/ul|/µl|/mm³|elements/mm3)?"), ""),
+    ("vitamin_d", re.compile(r"(?:vitamine? d|25-?oh ?d|vitamin d)(?: \w+){0,4}? ?\(?(?:a |of |: ?|= ?)?" + _NUM + r" ?(ng/ml|nmol/l)"), ""),
+    # pregnancy
+    ("pregnancy_weeks", re.compile(r"\b(\d{1,2}) ?(?:\+ ?\d ?)?(?:sa\b|semaines? d'amenorrhee|semaines? de (?:grossesse|gestation)|"
+                                   r"weeks?'? (?:of )?(?:gestation|pregnancy|pregnant|gestational)|weeks? pregnant|weeks' gestation|"
+                                   r"-weeks?-pregnant|gestational weeks)|(?:enceinte de|at|a|pregnant at|pregnancy at|grossesse de|"
+                                   r"grossesse a) (\d{1,2}) ?(?:semaines|weeks|sa)\b|\bgestational age (?:of )?(\d{1,2})"), ""),
+    ("trimester", re.compile(r"\b(1er|premier|first|1st|2e|2eme|deuxieme|second|2nd|3e|3eme|troisieme|third|3rd|dernier|last) trimest\w*|"
+                             r"\bt([123])\b(?= de (?:la )?grossesse)"), ""),
+    # DXA
+    ("t_score", re.compile(r"t-?score(?: \w+){0,3}? ?(?:a |of |de |: ?|= ?)?(-? ?\d+(?:[.,]\d+)?)"), ""),
+    ("loss_percent", re.compile(r"(\d{1,2}(?:[.,]\d+)?) ?%(?: \w+){0,6}? (?:cote sain|controlatera\w*|healthy|contralateral|unaffected|opposite|"
+                                r"par rapport|compared|than the|below|lower|moins|inferieure?|de perte|loss|deficit|diminution|reduction|decrease)"), ""),
+    # subchondral line
+    ("line_mm", re.compile(r"(\d+(?:[.,]\d+)?) ?mm"), "mm"),
+    ("stiffness_min", re.compile(r"(?:raideur matinale|derouillage(?: matinal)?|morning stiffness)(?: \w+){0,4}? ?(?:de |of |: ?|lasting |d'environ |about |>|<|plus de |more than |moins de |less than )?"
+                                 r"(\d+(?:[.,]\d+)?|une|one|an|two|deux|quelques|a few) ?(minutes?|mn|min|heures?|hours?|h)\b"), ""),
+    ("fluid_cells", re.compile(r"(\d+(?:[ .,]\d{3})*) ?(?:elements|cellules|cells|leucocytes|leukocytes|gb|wbc|white cells)? ?/ ?(?:mm3|mm³|µl|ul|microl)"), ""),
+]
+
+
+def quantities(folded: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for kind, rx, unit in _RULES:
+        for m in rx.finditer(folded):
+            groups = [g for g in m.groups()]
+            val_s = next((g for g in groups if g and re.match(r"^-? ?\d|^(?:une?|one|an|two|deux|quelques|a few)$", g)), None)
+            if val_s is None:
+                if kind == "trimester":
+                    val_s = next((g for g in groups if g), None)
+                if val_s is None:
+                    continue
+            try:
+                q = _interpret(kind, val_s, groups, m.group(0))
+            except (ValueError, TypeError):
+                continue
+            if q is None:
+                continue
+            val, u = q
+            out.append(Quantity(kind, val, m.start(), m.end(), u or unit))
+    return out
+
+
+def _interpret(kind: str, val_s: str, groups: list, whole: str) -> tuple[float, str] | None:
+    unit = next((g for g in groups[1:] if g and not re.match(r"^-? ?\d", g)), "") or ""
+    if kind == "trimester":
+        t = {"1er": 1, "premier": 1, "first": 1, "1st": 1, "2e": 2, "2eme": 2, "deuxieme": 2, "second": 2, "2nd": 2,
+             "3e": 3, "3eme": 3, "troisieme": 3, "third": 3, "3rd": 3, "dernier": 3, "last": 3, "1": 1, "2": 2, "3": 3}
+        return float(t[val_s]), ""
+    if kind == "stiffness_min":
+        v = num(val_s) if val_s[0].isdigit() else float(WORD_NUMBERS.get(val_s, 1))
+        if unit.startswith(("h", "heure", "hour")):
+            v *= 60
+        return v, "min"
+    if kind in ("wbc", "fluid_cells"):
+        v = float(re.sub(r"[ .,](?=\d{3}\b)", "", val_s).replace(",", "."))
+        if kind == "wbc":
+            if unit.startswith("/") or "mm" in unit or "elements" in unit or v > 300:
+                v = v / 1000.0
+            return v, "G/L"
+        return v, "/mm3"
+    v = num(val_s.replace(" ", ""))
+    if kind == "temperature":
+        if unit in ("f", "fahrenheit") or 95 <= v <= 110:
+            v = round((v - 32) * 5 / 9, 1)
+        if not 34 <= v <= 43.5:
+            return None
+        return v, "°C"
+    if kind == "crp":
+        if unit == "mg/dl":
+            v *= 10
+        elif unit == "g/l":
+            v *= 1000
+        return v, "mg/L"
+    if kind == "vitamin_d":
+        if unit == "nmol/l":
+            v *= 0.4
+        return v, "ng/mL"
+    if kind == "age":
+        if not 1 <= v <= 110:
+            return None
+        return v, "years"
+    if kind == "pregnancy_weeks":
+        if not 4 <= v <= 43:
+            return None
+        return v, "weeks"
+    return v, unit
+
+
+# ------------------------------------------------------------------------------ dates
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    offset_months: float | None = None  # relative: months after the previous reference point
+    relative: bool = False
+
+    def iso(self) -> str | None:
+        if self.year is None:
+            return None
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+_Y = r"((?:19|20)\d\d)"
+_DATE_RULES = [
+    ("iso", re.compile(r"\b" + _Y + r"-(\d{1,2})(?:-(\d{1,2}))?\b")),
+    ("dmy", re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]" + _Y + r"\b")),
+    ("my", re.compile(r"\b(\d{1,2})/" + _Y + r"\b")),
+    ("d_month_y", re.compile(r"\b(\d{1,2})(?:er|st|nd|rd|th)? " + _MONTH + r",? " + _Y + r"\b")),
+    ("month_d_y", re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? " + _Y + r"\b")),
+    ("month_y", re.compile(r"\b" + _MONTH + r",? (?:de l'annee |of )?" + _Y + r"\b")),
+    ("year", re.compile(r"\b(?:en|in|since|depuis|during|durant|au cours de|début|debut|early|late|fin|end of|mid-?) " + _Y + r"\b")),
+]
+_UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "day": 1 / 30, "days": 1 / 30, "semaine": 0.25, "semaines": 0.25,
+                "week": 0.25, "weeks": 0.25, "mois": 1, "month": 1, "months": 1, "an": 12, "ans": 12, "annee": 12,
+                "annees": 12, "year": 12, "years": 12}
+_REL = re.compile(
+    r"\b" + _WORDNUM + r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?) (?:plus tard|apres|later|after(?:wards)?|"
+    r"after (?:that|this|onset|the first)|de plus|since|following)\b|"
+    r"\b(?:apres|after|au bout d['e]|within|dans les|a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
+    r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?)\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
+    r"\b(?:l'annee suivante|the following year|next year|un an plus tard|a year later|one year later|a l'annee)\b|"
+    r"\b(?:plus tard|later|ensuite|par la suite|subsequently|thereafter|afterwards|secondairement|then|puis|at follow-?up|"
+    r"on follow-?up|lors du (?:suivi|controle)|au controle|au decours|de controle|follow-?up|control)\b")
+
+
+def dates(folded: str) -> list[DateMention]:
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < tb and ta < b for ta, tb in taken)
+
+    for kind, rx in _DATE_RULES:
+        for m in rx.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            g = m.groups()
+            try:
+                if kind == "iso":
+                    y, mo, d = int(g[0]), int(g[1]), int(g[2]) if g[2] else None
+                elif kind == "dmy":
+                    d, mo, y = int(g[0]), int(g[1]), int(g[2])
+                    if mo > 12 and d <= 12:
+                        d, mo = mo, d
+                elif kind == "my":
+                    mo, y, d = int(g[0]), int(g[1]), None
+                elif kind == "d_month_y":
+                    d, mo, y = int(g[0]), MONTHS[g[1]], int(g[2])
+                elif kind == "month_d_y":
+                    mo, d, y = MONTHS[g[0]], int(g[1]), int(g[2])
+                elif kind == "month_y":
+                    mo, y, d = MONTHS[g[0]], int(g[1]), None
+                    if g[0] in ("mar", "may", "mai", "sept") and not re.match(r"[a-z]+ \d{4}", m.group(0)):
+                        pass
+                else:
+                    y, mo, d = int(g[0]), None, None
+            except (KeyError, ValueError):
+                continue
+            if mo is not None and not 1 <= mo <= 12:
+                continue
+            if d is not None and not 1 <= d <= 31:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(DateMention(m.start(), m.end(), y, mo, d))
+    for m in _REL.finditer(folded):
+        if not free(m.start(), m.end()):
+            continue
+        g = m.groups()
+        off = None
+        if g[0] and g[1]:
+            off = num(g[0]) * _UNIT_MONTHS.get(g[1], 1)
+        elif g[2] and g[3]:
+            off = num(g[2]) * _UNIT_MONTHS.get(g[3], 1)
+        elif re.search(r"annee|year|un an", m.group(0)):
+            off = 12.0
+        out.append(DateMention(m.start(), m.end(), offset_months=off, relative=True))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def add_months(iso: str | None, months: float | None) -> str | None:
+    """ISO (partial) date plus a number of months, at month precision."""
+    if not iso or months is None:
+        return None
+    parts = [int(p) for p in iso.split("-")]
+    y = parts[0]
+    mo = parts[1] if len(parts) > 1 else 6
+    total = y * 12 + (mo - 1) + int(round(months))
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
