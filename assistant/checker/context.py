@@ -145,7 +145,7 @@ TERMINATE = [
     r"\bmais\b", r"\bbut\b", r"however", r"cependant", r"toutefois", r"pourtant", r"neanmoins", r"\balthough\b",
     r"\bthough\b", r"\bexcept\b", r"\bsauf\b", r"whereas", r"alors que", r"tandis que", r"\bwhich\b",
     r"\bavec\b", r"\bwith\b", r"\bapart from\b", r"en revanche", r"par contre", r"\bet (?:une?|la|le|l'|des|les)\b",
-    r"\bpuis\b", r"\bthen\b", r"\baside from\b", r"\bbesides\b", r"\bhas\b", r"\bhad\b", r"\bpresents?\b",
+    r"\bpuis\b", r"\bthen\b", r"\baside from\b", r"\bbesides\b", r"\bpresents?\b",
     r"\bpresente\b", r"\bshow(?:s|ed|ing)?\b", r"\bmontr\w*", r"\bobjectiv\w*", r"\breve\w*", r"\bretrouv\w+(?<!pas retrouve)",
     r"\bconfirm\w*", r"\bdemontr\w*", r"\bdemonstrat\w*", r"\bmet en evidence\b", r"\birm\b", r"\bmri\b",
     r"scintigraph\w*", r"bone scan", r"\bradiograph\w*", r"\bx-?rays?\b", r"\bct\b", r"\bscanner\b",
@@ -156,9 +156,17 @@ TERMINATE = [
     r":", r"\(", r"\)",
 ]
 
+# What ends a family cue's reach: the patient becomes the subject again.
+FAMILY_TERMINATE = [
+    r"\bmais\b", r"\bbut\b", r"however", r"cependant", r"toutefois", r"\bwhereas\b", r"alors que", r"tandis que",
+    r"\bthe patient\b", r"\ble patient\b", r"\bla patiente\b", r"lui-meme", r"elle-meme", r"\bhimself\b", r"\bherself\b",
+    r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bpresents?\b", r"\bconsult\w*", r"\bpresente\b", r"\bhis own\b",
+    r"\bher own\b", r"\bpatient\b", r"\bpatiente\b", r":",
+]
+
 _KIND_LISTS = {
     "pseudo": PSEUDO, "neg_pre": NEG_PRE, "neg_post": NEG_POST, "hyp_pre": HYP_PRE, "hyp_post": HYP_POST,
-    "family": FAMILY, "history": HISTORY, "term": TERMINATE,
+    "family": FAMILY, "history": HISTORY, "term": TERMINATE, "famterm": FAMILY_TERMINATE,
 }
 _COMPILED = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in _KIND_LISTS.items()}
 _TOKEN = re.compile(r"[\w']+|[^\w\s]")
@@ -205,9 +213,9 @@ class Sentence:
     def _tokens_between(self, a: int, b: int) -> int:
         return len(_TOKEN.findall(self.text[a - self.start:b - self.start])) if b > a else 0
 
-    def _terminated(self, a: int, b: int, exclude: tuple[int, int] | None = None) -> bool:
+    def _terminated(self, a: int, b: int, exclude: tuple[int, int] | None = None, kind: str = "term") -> bool:
         for t in self.triggers:
-            if t.kind == "term" and a <= t.start and t.end <= b:
+            if t.kind == kind and a <= t.start and t.end <= b:
                 if exclude and not (t.end <= exclude[0] or t.start >= exclude[1]):
                     continue
                 return True
@@ -217,7 +225,7 @@ class Sentence:
         neg = hyp = fam = hist = False
         cues: list[str] = []
         for t in self.triggers:
-            if t.kind == "term":
+            if t.kind in ("term", "famterm"):
                 continue
             inside = t.start >= s and t.end <= e
             if inside and t.kind not in ("family", "history"):
@@ -234,7 +242,7 @@ class Sentence:
                     continue
             elif t.kind == "family":
                 lo, hi = (t.end, s) if t.end <= s else (e, t.start)
-                if not inside and (self._tokens_between(lo, hi) > WINDOW or self._terminated(lo, hi)):
+                if not inside and (self._tokens_between(lo, hi) > WINDOW or self._terminated(lo, hi, kind="famterm")):
                     continue
             elif t.kind == "history" and inside:
                 pass

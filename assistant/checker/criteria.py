@@ -250,6 +250,22 @@ class Not(Rule):
 
 
 @dataclass
+class Unless(Rule):
+    """Met unless the rule is met: 'no sequelae recorded' holds when sequelae are unknown."""
+
+    rule: Rule
+
+    def eval(self, obj: Any, derived: dict) -> Result:
+        r = self.rule.eval(obj, derived)
+        if r.status == "met":
+            return Result("not_met", r.hits)
+        return Result("met", [Hit(h.path, h.value, True) for h in r.hits])
+
+    def fields(self) -> list[str]:
+        return self.rule.fields()
+
+
+@dataclass
 class InEpisode(Rule):
     """Met when one episode meets the rule (paths relative to the episode)."""
 
@@ -315,7 +331,7 @@ def compile_rule(spec: Any, where: str, model: type[BaseModel] = Case) -> Rule:
             raise CriteriaError(f"{where}: `{op}` takes a number")
         return Leaf(path, op, val)
     if len(spec) != 1:
-        raise CriteriaError(f"{where}: a combinator rule has one key (any, any_known, all, not, episode); "
+        raise CriteriaError(f"{where}: a combinator rule has one key (any, any_known, all, not, unless, episode); "
                             f"got {sorted(spec)}")
     (key, val), = spec.items()
     if key in ("any", "all", "any_known"):
@@ -325,9 +341,11 @@ def compile_rule(spec: Any, where: str, model: type[BaseModel] = Case) -> Rule:
         return {"any": AnyOf, "all": AllOf, "any_known": AnyKnown}[key](rules)
     if key == "not":
         return Not(compile_rule(val, f"{where}.not", model))
+    if key == "unless":
+        return Unless(compile_rule(val, f"{where}.unless", model))
     if key == "episode":
         return InEpisode(compile_rule(val, f"{where}.episode", Episode))
-    raise CriteriaError(f"{where}: unknown rule key {key!r}; use field, any, any_known, all, not or episode")
+    raise CriteriaError(f"{where}: unknown rule key {key!r}; use field, any, any_known, all, not, unless or episode")
 
 
 # ------------------------------------------------------------------ loading

@@ -38,6 +38,10 @@ _PAIN = re.compile(r"douleur|pain|symptom|gonalgi|coxalgi|clinique|clinical|marc
                    r"recovery|guerison|gueri|ad integrum|restitution|activit|travail|work|sport")
 _IMG = re.compile(r"oedem|edem|lesion|signal|anomal|abnormal|\birm\b|\bmri\b|imaging|imagerie|radiolog|iconograph|"
                   r"hyperfixation|uptake|scintigra|infiltrat|bme\b")
+_CLAUSE = re.compile(r"[,;:]|\bwith\b|\bavec\b|\band\b|\bet\b|\bwhile\b|\balors\b|\bwhereas\b|\bbut\b|\bmais\b|"
+                     r"\btandis\b|\bshow\w*|\bmontr\w*|\bnew\b|\bnouve\w*")
+_PARTIAL = re.compile(r"partiel\w*|partial\w*|incomplet\w*|incomplete|en cours|ongoing|debut de|beginning|\bsome\b|"
+                      r"\bslight\w*|\blegere?\b|discrete?|progressive|progressively|gradually|lente|slow\w*|moins|less")
 _LABWORDS = re.compile(r"bilan|biolog|\blabs?\b|\bcrp\b|\bvs\b|\besr\b|blood|marqueurs|markers|sang")
 _NORMAL = re.compile(r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
                      r"without abnormalit\w*|pas d'anomalie|aucune anomalie|\bnegative\b|\bnegatives?\b|rien de particulier")
@@ -45,7 +49,7 @@ _DISTANT = re.compile(r"\bans\b|years?|enfance|childhood|jeunesse|youth|ancien|\
 _SEX = [
     ("female", re.compile(r"\bpatiente\b|\bmme\b|\bmadame\b|\bfemme\b|\bjeune femme\b|\bparturiente\b|\benceinte\b|"
                           r"\bwoman\b|\bfemale\b|\blady\b|\bgirl\b|\bmrs\b|\bms\b|\bmiss\b|\bprimipar\w*|\bmultipar\w*|\bprimigravid\w*")),
-    ("male", re.compile(r"\bun patient\b|\bm\. [a-z]|\bmonsieur\b|\bhomme\b|\bjeune homme\b|\bman\b|\bmale\b|\bgentleman\b|"
+    ("male", re.compile(r"\bun patient\b|\bpatient de \d|\bpatient(?: \w+)?, \d+ ans|\bpatient age de|\bm\. [a-z]|\bmonsieur\b|\bhomme\b|\bjeune homme\b|\bman\b|\bmale\b|\bgentleman\b|"
                         r"\bboy\b|\bmr\b|\bmr\.|\bsportif\b|\bouvrier\b")),
 ]
 _PRONOUN = [("female", re.compile(r"\bshe\b|\bher\b")), ("male", re.compile(r"\bhe\b|\bhis\b|\bhim\b"))]
@@ -106,6 +110,7 @@ class _Builder:
         self.now: str | None = None  # latest date reached in the story
         self.last_modality: str | None = None
         self.pending: int | None = None  # sentence index of a time shift not yet used by a new site
+        self.pending_date: str | None = None
         self.si = 0
 
     # ------------------------------------------------------------ helpers
@@ -239,7 +244,7 @@ class _Builder:
         diff_sites = bool(g.sites and E.get("sites") and not all(_covers(E["sites"], s) for s in g.sites))
         differs = diff_joint or diff_side or diff_sites
         if differs and (shift or migr or g.contra):
-            return self.new_episode(_Group(g.joint, side, g.sites), date)
+            return self.new_episode(_Group(g.joint, side, g.sites), date or self.pending_date)
         if diff_joint or diff_side:
             return self.cur  # simultaneous mention of another joint or side: not a new episode
         for s in g.sites:
@@ -249,9 +254,17 @@ class _Builder:
             E["side"] = side
         return self.cur
 
+    def _linked(self, pos: int, it: _Anat) -> bool:
+        """Is the site ``it`` the object of the resolution word at ``pos`` (same clause, close by)?"""
+        if it.start >= pos:
+            between = self.f[pos:it.start]
+            return len(between) <= 70 and not _CLAUSE.search(between)
+        between = self.f[it.end:pos]
+        return len(between) <= 30 and not _CLAUSE.search(between)
+
     def episode_for(self, pos: int, items: list[_Anat], default: int) -> int:
         """The episode a resolution near ``pos`` speaks of: the latest one holding a site named close by."""
-        near = [it for it in items if it.kind in ("site", "joint") and abs(it.start - pos) <= 70]
+        near = [it for it in items if it.kind in ("site", "joint") and self._linked(pos, it)]
         near.sort(key=lambda it: abs(it.start - pos))
         for it in near:
             side = None
@@ -340,6 +353,8 @@ class _Builder:
             self.pending = self.si
         self.seg_abs = absolute
         seg_date = absolute or (self.now if rel is not None and rel.offset_months and self.now else None)
+        if shift or migr:
+            self.pending_date = seg_date
 
         # resolution-family mentions and the sites they name
         res_pos = []
@@ -349,11 +364,9 @@ class _Builder:
                 res_pos.append(s)
         excl = set()
         for it in items:
-            if it.kind == "site" and any(0 <= it.start - p <= 70 or 0 <= p - it.end <= 25 for p in res_pos):
-                fl = it.flags
-                # a site right after "régression de" / "resolution of" is the resolved one
-                if fl.negated or any(0 <= it.start - p <= 70 for p in res_pos):
-                    excl.add(it.start)
+            # a site right after "régression de" / "resolution of", or right before "a disparu", is the resolved one
+            if it.kind == "site" and any(self._linked(p, it) for p in res_pos):
+                excl.add(it.start)
         groups = self.groups(items, excl)
 
         # previous episode from the history ("antécédent d'ostéoporose transitoire de la hanche gauche")
@@ -401,6 +414,19 @@ class _Builder:
             return
         if c.id in ("previous_tmo",) and not fl.history:
             return  # the diagnosis under discussion, not a previous episode
+        if c.id == "fracture" and not fl.family:
+            mod_here = self.modality_at(sent, s)
+            if mod_here not in ("mri", "radiograph") and not (carry in ("mri", "radiograph") and not fl.history):
+                # a fracture told as an event is an injury (and, in a cast, a CRPS trigger), not an imaging finding
+                m = self.mention("trauma", not fl.negated, s, e, fl, "fracture")
+                if fl.hypothetical or fl.negated:
+                    self.prov.ignored.append(m)
+                else:
+                    self.set_case("trauma", True, m)
+                return
+        if c.id == "normal_imaging":
+            self._normal_imaging(s, e, fl, sent, items, placement, prev_cur, carry)
+            return
         value = c.yes if not fl.negated else c.no
         m = self.mention(c.path, value, s, e, fl, c.id)
         ignored = fl.hypothetical or fl.family or value is None or (fl.history and not c.history)
@@ -469,9 +495,17 @@ class _Builder:
             self._imaging_date(target, "mri", sent)
             return
         if c.id == "resolution":
+            if not fl.negated and _PARTIAL.search(f[max(sent[0], s - 20):min(sent[1], e + 12)]):
+                self.prov.ignored.append(m)
+                return
             around = f[max(sent[0], s - 60):min(sent[1], e + 60)]
             mod_here = self.modality_at(sent, s)
-            img = bool(_IMG.search(around)) or mod_here == "mri"
+            img_hits = [x for x in _IMG.finditer(around)
+                        if not self.ann.flags(max(sent[0], s - 60) + x.start(), max(sent[0], s - 60) + x.end()).negated]
+            img = bool(img_hits) or (mod_here == "mri" and bool(img_hits))
+            if re.search(r"clini\w*", f[max(sent[0], s - 20):min(sent[1], e + 20)]) and not re.search(
+                    r"oedem|edem|irm|mri|imag|radiolog", f[max(sent[0], s - 25):min(sent[1], e + 25)]):
+                img = False
             pain = bool(_PAIN.search(around)) or re.search(r"ad integrum|guerison|gueri|recover|sans sequelle", f[s:e])
             if fl.negated:
                 if img:
@@ -525,6 +559,41 @@ class _Builder:
         iso = next((d.iso() for d in ds if not d.relative and d.year), None)
         if iso:
             self.eps[target].setdefault(modality, {}).setdefault("date", iso)
+
+    def _normal_imaging(self, s: int, e: int, fl: Flags, sent: tuple[int, int], items: list[_Anat], placement: int,
+                        prev_cur: int | None, carry: str | None) -> None:
+        """'IRM normale', 'radiographs were normal', 'bone scan unremarkable'."""
+        f = self.f
+        a, b = sent
+        mods = [(k, a + ms, a + me) for k, ms, me in lx.modality_matches(f[a:b])]
+        before = [x for x in mods if x[2] <= s and s - x[2] <= 45 and not _LABWORDS.search(f[x[2]:s])]
+        after = [x for x in mods if x[1] >= e and x[1] - e <= 25]
+        near = (before[-1] if before else None) or (after[0] if after else None)
+        mod = near[0] if near else None
+        if mod is None and carry in ("mri", "radiograph", "bone_scan") and not mods and not _LABWORDS.search(f[a:b]):
+            mod = carry
+        if mod is None or fl.negated or fl.hypothetical or fl.family or mod in ("fluid", "dxa"):
+            return
+        m = self.mention(f"{mod}.normal", True, s, e, fl, "normal_imaging")
+        target = self.cur if (self.cur is not None and s >= placement) else (prev_cur if prev_cur is not None else self.cur)
+        if target is None:
+            target = self.ensure_episode()
+        target = self.episode_for(s, items, target)
+        ep = self.eps[target]
+        if mod == "radiograph":
+            m.field = "radiograph.normal"
+            self.set_ep(target, "radiograph.normal", True, m)
+        elif mod == "bone_scan":
+            m.field = "bone_scan.uptake"
+            self.set_ep(target, "bone_scan.uptake", "normal", m)
+        elif mod == "mri":
+            if (ep.get("mri") or {}).get("bone_marrow_edema") is True:
+                m.field = "resolution.mri"
+                self.set_ep(target, "resolution.mri", True, m)
+                self._resolution_date(target, sent)
+            else:
+                m.field = "mri.bone_marrow_edema"
+                self.set_ep(target, "mri.bone_marrow_edema", False, m)
 
     def _line_kind(self, sent: tuple[int, int], s: int, e: int) -> str:
         f = self.f

@@ -263,8 +263,14 @@ CONCEPTS: list[Concept] = [
             "mri.findings", "subchondral_line", None, episode=True, modality="mri"),
     Concept("fracture_line", r"(?:trait|ligne|fissure) de fracture|fracture (?:line|sous-?chondrale|subchondral\w*)|"
             r"subchondral (?:insufficiency )?fracture|fracture sous-?chondrale|insufficiency fracture|"
-            r"fractures? (?:de fatigue|de contrainte|par insuffisance)|stress fractures?|fissure (?:sous-?chondrale|osseuse)|"
-            r"\bfracture\b|\bfractures\b|fractured", "mri.findings", "fracture_line", None, episode=True, modality="imaging"),
+            r"fractures? (?:de fatigue|de contrainte|par insuffisance)|stress fractures?|fissure (?:sous-?chondrale|osseuse)",
+            "mri.findings", "fracture_line", None, episode=True, modality="imaging"),
+    # A bare "fracture": on imaging, a fracture line; elsewhere, the injury itself (see extract.py).
+    Concept("fracture", r"(?<!pathological )(?<!stress )(?<!insufficiency )\bfractur\w*(?! pathologique| line| sous| de fatigue| de contrainte| par insuffisance)",
+            "mri.findings", "fracture_line", None, episode=True, modality="imaging"),
+    Concept("normal_imaging", r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
+            r"without abnormalit\w*|pas d'anomalie|aucune anomalie|rien de particulier|strictly normal|within normal limits",
+            "normal_imaging", True, None, episode=True),
     Concept("meniscal_root", r"(?:desinsertion|rupture|lesion|avulsion|arrachement|fissure) (?:\w+ ){0,2}racine|"
             r"(?:meniscal |meniscus )?root (?:tear|avulsion|lesion|injury)|racine (?:meniscale|posterieure)", "mri.findings",
             "meniscal_root_tear", None, episode=True, modality="mri"),
