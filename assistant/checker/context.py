@@ -233,6 +233,11 @@ class Sentence:
             if t.kind == "history" and t.end <= s:
                 if self._tokens_between(t.end, s) > 2 * WINDOW:
                     continue
+            elif t.kind == "history" and t.start >= e:
+                # "... of the left hip 5 years ago": a time-in-the-past cue after the target
+                if not re.search(r"\d|ago|auparavant|plusieurs|quelques|several|many|few|earlier|il y a", t.text) or \
+                        self._tokens_between(e, t.start) > WINDOW or self._terminated(e, t.start):
+                    continue
             elif t.kind in ("neg_pre", "hyp_pre") and t.end <= s:
                 gap = self._tokens_between(t.end, s)
                 if gap > WINDOW or self._terminated(t.end, s) or (gap > 1 and self._terminated(s, e)):
