@@ -407,7 +407,10 @@ def _field_path(loc: tuple) -> str:
         elif part in ("float", "Quantity", "bool", "str", "int") or "[" in str(part) or str(part).startswith("function-"):
             continue
         else:
-            out += ("." if out else "") + str(part)
+            name = str(part)
+            if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                name = json.dumps(name, ensure_ascii=False)
+            out += ("." if out else "") + name
     return out or "(case)"
 
 
@@ -433,7 +436,19 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _describe(err: dict) -> str:
+def _describe(err: dict) -> tuple[str, str]:
+    """(field path, message naming it and the fix) for one pydantic error."""
+    text = _describe_text(err)
+    loc = tuple(err.get("loc", ()))
+    field = _field_path(loc)
+    if err.get("type") == "value_error":
+        m = re.match(r"^([A-Za-z_][\w\[\].]*): ", text)
+        if m:
+            field = m.group(1)
+    return field, text
+
+
+def _describe_text(err: dict) -> str:
     loc = tuple(err.get("loc", ()))
     field = _field_path(loc)
     etype = err.get("type", "")
@@ -487,14 +502,14 @@ def parse_case(obj: Case | dict | str | bytes) -> Case:
         return Case.model_validate(obj)
     except ValidationError as exc:
         errs = exc.errors(include_url=False)
-        lines, seen = [], set()
+        lines, seen, fields = [], set(), []
         for e in errs:
-            text = _describe(e)
-            fld = text.split(":", 1)[0]
+            fld, text = _describe(e)
             if fld not in seen:
                 seen.add(fld)
                 lines.append(text)
-        first = lines[0].split(":", 1)[0] if lines else None
+                fields.append(fld)
+        first = fields[0] if fields else "(case)"
         errs = lines
         more = f" (+{len(errs) - 8} more)" if len(errs) > 8 else ""
         raise CaseError("invalid case: " + "; ".join(lines[:8]) + more, field=first) from None

@@ -392,11 +392,17 @@ def _known_paragraphs() -> set[str]:
 
 def load_criteria(path: Path | str | None = None) -> CriteriaSet:
     """Load and validate a criteria file; raise :class:`CriteriaError` on any problem."""
-    return _load(str(Path(path) if path is not None else criteria_path()))
+    p = Path(path) if path is not None else criteria_path()
+    try:
+        st = p.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)
+    return _load(str(p), stamp)
 
 
 @lru_cache(maxsize=8)
-def _load(path_s: str) -> CriteriaSet:
+def _load(path_s: str, stamp: tuple = ()) -> CriteriaSet:  # stamp: reload when the file changes
     path = Path(path_s)
     if not path.is_file():
         raise CriteriaError(f"{path}: missing. Restore it from git (git checkout -- knowledge/criteria.yaml).")
