@@ -91,8 +91,8 @@ NEG_PRE = [
     r"absence of", r"den(?:y|ies|ied)\b", r"negative for", r"free of", r"\bw/o\b", r"did not (?:show|reveal)",
     r"does not (?:show|reveal)", r"no evidence of", r"no sign of", r"no signs of", r"rather than",
     r"\ba-?febrile\b", r"resolution (?:complete )?d[eu']", r"disparition d[eu']", r"regression (?:totale |complete )?d[eu']",
-    r"resolution of", r"disappearance of", r"regression of", r"elimine\w*", r"excluding", r"exclusion of",
-    r"ecart\w*",
+    r"resolution of", r"disappearance of", r"regression of", r"\belimine(?:e|es|s)?\b", r"excluding", r"exclusion of",
+    r"\becarte(?:e|es|s)?\b",
 ]
 NEG_POST = [
     r"absent\w*", r"negati\w+", r"(?:a|ont|ont ete|a ete|est|sont|etait|etaient) (?:elimine|ecarte|exclu)\w*",
@@ -134,7 +134,7 @@ FAMILY = [
     r"\bmaternal\b", r"\bpaternal\b", r"\bhereditary\b", r"\bherit\w*", r"\bheredit\w*",
 ]
 HISTORY = [
-    r"antecedents? (?:personnels? )?d[e']", r"\batcd\b", r"dans ses antecedents", r"aux antecedents",
+    r"antecedents? (?:personnels? )?d[e']", r"\bantecedents?\b(?! familia)", r"\batcd\b", r"dans ses antecedents", r"aux antecedents",
     r"history of", r"\bh/o\b", r"past (?:medical )?history", r"medical history", r"known (?:for|case of)",
     r"\bknown\b", r"connue? (?:pour|d[e'])", r"\bconnue?s?\b", r"il y a \d+ ans", r"il y a (?:plusieurs|quelques) (?:annees|ans)",
     r"\d+ years? ago", r"(?:several|many|a few) years ago", r"years earlier", r"ans auparavant", r"auparavant",
@@ -146,11 +146,11 @@ TERMINATE = [
     r"\bthough\b", r"\bexcept\b", r"\bsauf\b", r"whereas", r"alors que", r"tandis que", r"\bwhich\b",
     r"\bavec\b", r"\bwith\b", r"\bapart from\b", r"en revanche", r"par contre", r"\bet (?:une?|la|le|l'|des|les)\b",
     r"\bpuis\b", r"\bthen\b", r"\baside from\b", r"\bbesides\b", r"\bpresents?\b",
-    r"\bpresente\b", r"\bshow(?:s|ed|ing)?\b", r"\bmontr\w*", r"\bobjectiv\w*", r"\breve\w*", r"\bretrouv\w+(?<!pas retrouve)",
+    r"\bshow(?:s|ed|ing)?\b", r"\bmontr\w*", r"\bobjectiv\w*", r"\breve\w*", r"\bretrouv\w+(?<!pas retrouve)",
     r"\bconfirm\w*", r"\bdemontr\w*", r"\bdemonstrat\w*", r"\bmet en evidence\b", r"\birm\b", r"\bmri\b",
     r"scintigraph\w*", r"bone scan", r"\bradiograph\w*", r"\bx-?rays?\b", r"\bct\b", r"\bscanner\b",
     r"\bdxa\b", r"\bdexa\b", r"densitometri\w*", r"\bcomplains?\b", r"\bse plaint\b", r"\bmother\b",
-    r"\bpatient\b", r"\bpatiente\b", r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bbrutal\w*",
+    r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bbrutal\w*",
     r"\bsudden\w*", r"\bsoudain\w*", r"\bacute\b", r"\baigue?\b", r"\bd'apparition\b", r"\bonset\b",
     r"\bdebut\b", r"\bwhile\b", r"\bbiology\b", r"\bbiologie\b", r"\blabs?\b", r"\bcrp\b", r"\bdue to\b",
     r":", r"\(", r"\)",
