@@ -193,3 +193,15 @@ def test_invalid_criteria_are_refused(tmp_path, mutate, words):
         load_criteria(_write(tmp_path, mutate))
     for w in words:
         assert w in str(err.value)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_seed_paragraphs_as_free_text(lang):
+    """The curated case paragraphs with the MRI captions (fig-4, fig-5) read as one note."""
+    kb = load_knowledge()
+    ids = ["case-1", "case-2", "case-3", "case-4", "case-5", "fig-4", "case-6", "fig-5", "case-7"]
+    report = check(" ".join(kb.paragraph(i).text(lang) for i in ids))
+    assert report.verdict == "confirmed" and report.migratory is True and report.differentials == []
+    # Without the captions the text never says the follow-up MRI was normal: resolution is clinical only.
+    plain = check(" ".join(kb.paragraph(f"case-{i}").text(lang) for i in range(1, 8)))
+    assert plain.verdict == "probable" and plain.migratory is True

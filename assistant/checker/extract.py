@@ -42,6 +42,7 @@ _CLAUSE = re.compile(r"[,;:]|\bwith\b|\bavec\b|\band\b|\bet\b|\bwhile\b|\balors\
                      r"\btandis\b|\bshow\w*|\bmontr\w*|\bnew\b|\bnouve\w*")
 _PARTIAL = re.compile(r"partiel\w*|partial\w*|incomplet\w*|incomplete|en cours|ongoing|debut de|beginning|\bsome\b|"
                       r"\bslight\w*|\blegere?\b|discrete?|progressive|progressively|gradually|lente|slow\w*|moins|less")
+_WEAK = re.compile(r"(?:at |on )?follow-?up|control|de controle|au controle|lors du (?:suivi|controle)")
 _LABWORDS = re.compile(r"bilan|biolog|\blabs?\b|\bcrp\b|\bvs\b|\besr\b|blood|marqueurs|markers|sang")
 _NORMAL = re.compile(r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
                      r"without abnormalit\w*|pas d'anomalie|aucune anomalie|\bnegative\b|\bnegatives?\b|rien de particulier")
@@ -111,6 +112,7 @@ class _Builder:
         self.last_modality: str | None = None
         self.pending: int | None = None  # sentence index of a time shift not yet used by a new site
         self.pending_date: str | None = None
+        self.weak = False
         self.si = 0
 
     # ------------------------------------------------------------ helpers
@@ -243,7 +245,7 @@ class _Builder:
         diff_side = bool(side and E.get("side") and side != E.get("side") and "bilateral" not in (side, E.get("side")))
         diff_sites = bool(g.sites and E.get("sites") and not all(_covers(E["sites"], s) for s in g.sites))
         differs = diff_joint or diff_side or diff_sites
-        if differs and (shift or migr or g.contra):
+        if differs and (shift or migr or g.contra or (self.weak and (diff_joint or diff_side))):
             return self.new_episode(_Group(g.joint, side, g.sites), date or self.pending_date)
         if diff_joint or diff_side:
             return self.cur  # simultaneous mention of another joint or side: not a new episode
@@ -322,7 +324,7 @@ class _Builder:
 
     def _segments(self, a: int, b: int) -> list[tuple[int, int, bool]]:
         cuts = [a + m.start() for m in lx.TIME_CONNECTIVE_RX.finditer(self.f[a:b]) if m.start() > 0]
-        rel = [d for d in dates(self.f[a:b]) if d.relative and d.start > 0]
+        rel = [d for d in dates(self.f[a:b]) if d.relative and d.start > 0 and not _WEAK.fullmatch(self.f[a + d.start:a + d.end])]
         cuts += [a + d.start for d in rel]
         cuts = sorted(set(c for c in cuts if a < c < b))
         out = []
@@ -341,6 +343,10 @@ class _Builder:
         dms = [DateMention(a + d.start, a + d.end, d.year, d.month, d.day, d.offset_months, d.relative) for d in dates(seg)]
         absolute = next((d.iso() for d in dms if not d.relative and d.year), None)
         rel = next((d for d in dms if d.relative), None)
+        weak = rel is not None and rel.offset_months is None and bool(_WEAK.fullmatch(f[rel.start:rel.end]))
+        self.weak = weak
+        if weak:
+            rel = None  # "follow-up MRI": later in time, but the same episode unless another joint or side appears
         shift = connective or rel is not None
         if absolute:
             if self.now and absolute > self.now[: len(absolute)] and absolute[:7] != self.now[:7]:

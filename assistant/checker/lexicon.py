@@ -23,7 +23,7 @@ JOINT_TERMS: dict[str, str] = {
     "shoulder": r"epaules?|shoulders?",
     "elbow": r"\bcoudes?\b|\belbows?\b",
     "wrist": r"poignets?|wrists?",
-    "hand": r"\bmains?\b|\bhands?\b|\bdoigts?\b|\bfingers?\b",
+    "hand": r"\bmains\b|\bla main\b|\bmain (?:droite|gauche)\b|\bhands?\b|\bdoigts?\b|\bfingers?\b",
     "spine": r"\brachis\b|\bspine\b|vertebr\w*|lombaire|lumbar",
     "sacroiliac": r"sacro-?iliaq\w*|sacroiliac\w*|\bsacrum\b|sacral",
 }
@@ -61,7 +61,7 @@ SIDE_TERMS: dict[str, str] = {
 }
 
 MODALITY_TERMS: dict[str, str] = {
-    "mri": r"\birm\b|\bmri\b|\bmr\b|resonance magnetique|magnetic resonance|\bt1\b|\bt2\b|\bstir\b|\bdp fs\b|fat[- ]?sat\w*|saturation de graisse|saturation des graisses|sequences?",
+    "mri": r"\birm\b|\bmri\b|\bmr (?:imaging|scan)\b|resonance magnetique|magnetic resonance|\bt1\b|\bt2\b|\bstir\b|\bdp fs\b|fat[- ]?sat\w*|saturation de graisse|saturation des graisses|sequences?",
     "bone_scan": r"scintigraph\w*|bone scan|scan osseux|\btc ?99\w*|99m?tc|technetium|\bspect\b",
     "radiograph": r"radiograph\w*|\bradios?\b|x-?rays?|plain films?|cliches?|\bct\b|scanner|tomodensitometr\w*|tomograph\w*",
     "dxa": r"osteodensitometr\w*|densitometr\w*|\bdxa\b|\bdexa\b|absorptiometr\w*|bone (?:mineral )?density|\bbmd\b|densite minerale",
@@ -105,7 +105,7 @@ CONCEPTS: list[Concept] = [
             r"insidieu\w*|insidious\w*|gradual\w*|progressive onset|progressivement (?:croissante?|aggrav\w*|install\w*)|"
             r"progressively (?:worsening|increasing)|slowly (?:worsening|progressive)|s'installant progressivement",
             "onset", "gradual", None),
-    Concept("trauma", r"traumatism\w*|traumatiqu\w*|\btrauma\b|\bchute\b|\bchutes\b|\bfall\b|\bfell\b|\bentorse\w*|"
+    Concept("trauma", r"traumatism\w*|traumatiqu\w*|\btrauma\b|\btraumatic\b|\bchute\b|\bchutes\b|\bfall\b|\bfell\b|\bentorse\w*|"
             r"sprain\w*|\btorsion\b|twist\w*|faux mouvement|accident\w*(?! vasculaire)|\binjur\w*|\bblow\b|\bimpact\b|\bchoc direct\b|"
             r"(?<!tout a )\bcoup (?:de|direct|sur)\b|tackle\w*|reception d'un saut|landing from a jump|\bcollision\b|s'est tordu\w*|tordu",
             "trauma", True, False, history=True),
@@ -176,11 +176,11 @@ CONCEPTS: list[Concept] = [
     Concept("alcohol", r"alcool\w*|\bethyli\w*|ethylisme|\boenoli\w*|alcohol\w*|heavy drink\w*|drinks? heavily|"
             r"\bbinge\b|(?:bieres?|beers?|verres? de vin|glasses of wine|units? of alcohol|spirits|whisky|vodka)",
             "exposures.alcohol", True, False, history=True),
-    Concept("smoking", r"tabagi\w*|\btabac\b|fumeu\w*|\bfume\b|smok\w*|cigarette\w*|paquets?-annees?|pack-?years?|\bpa\b",
+    Concept("smoking", r"tabagi\w*|\btabac\b|fumeu\w*|\bfume\b|smok\w*|cigarette\w*|paquets?-annees?|pack-?years?|\d+ ?pa\b",
             "exposures.smoking", True, False, history=True),
     Concept("sickle_cell", r"drepanocyt\w*|sickle[- ]cell|\bhbss\b|\bhbsc\b|anemie falciforme", "history.sickle_cell",
             True, False, history=True),
-    Concept("lupus", r"\blupus\b|lupique|\bsle\b|\bled\b", "history.lupus", True, False, history=True),
+    Concept("lupus", r"\blupus\b|lupique|\bsle\b|lupus erythemateux", "history.lupus", True, False, history=True),
     Concept("transplant", r"greff\w*|transplant\w*|allograft", "history.transplant", True, False, history=True),
     Concept("cancer", r"\bcancer\w*|carcinom\w*|neoplas\w*|\bneo\b|tumeur maligne|malignan\w*|metasta\w*|myelom\w*|"
             r"lymphom\w*|leucemi\w*|leukemi\w*|leukaemi\w*|sarcom\w*|\bk du sein\b|hemopathie", "history.cancer", True, False,
@@ -192,7 +192,7 @@ CONCEPTS: list[Concept] = [
     Concept("osteopenia", r"osteopeni\w*|osteopaeni\w*", "history.osteopenia", True, False, history=True),
     Concept("bone_metabolism", r"hyperparathyro\w*|osteomalaci\w*|hypovitaminose d|vitamin d deficiency|carence en vitamine d|"
             r"deficit en vitamine d|paget", "history.bone_metabolism_disorder", True, False, history=True),
-    Concept("inflammatory_disease", r"polyarthrite rhumatoide|rheumatoid arthritis|\bpr\b|spondyl\w*arthr\w*|spondylarthrit\w*|"
+    Concept("inflammatory_disease", r"polyarthrite rhumatoide|rheumatoid arthritis|spondyl\w*arthr\w*|spondylarthrit\w*|"
             r"spondylitis|rhumatisme (?:psoriasique|inflammatoire)|psoriatic arthritis|\bgoutte\b|\bgout\b|gouty|"
             r"chondrocalcinos\w*|pseudo-?gout\w*|\bcppd\b|arthrite reactionnelle|reactive arthritis|arthrite microcristalline|"
             r"crystal arthropathy|connectivit\w*", "history.inflammatory_arthritis", True, False, history=True),
@@ -220,7 +220,7 @@ CONCEPTS: list[Concept] = [
             False, None),
     Concept("rf_positive", r"facteurs? rhumatoides?|rheumatoid factors?|\brf\b|anti-?ccp|\bacpa\b|anti-?peptides? citrullines?",
             "labs.rheumatoid_factor", True, False),
-    Concept("crystals", r"cristaux|crystals?|microcristau\w*|birefringent|urate|pyrophosphate", "joint_fluid.crystals",
+    Concept("crystals", r"cristaux|crystals?|microcristau\w*|birefringent|\burates?\b|pyrophosphate", "joint_fluid.crystals",
             True, False),
     Concept("culture_positive", r"culture positive|positive culture|germe|staphylo\w*|strepto\w*|gram[- ]positi\w*|"
             r"\bcocci\b|bacteri\w*|s\. aureus|aureus|\bpus\b|pyarthros\w*", "joint_fluid.culture_positive", True, False),
@@ -322,7 +322,7 @@ CONCEPTS: list[Concept] = [
             r"regional osteopenia|osteoporose (?:regionale|focale|localisee)", "radiograph.findings", "osteopenia", None,
             episode=True, modality="radiograph"),
     Concept("uptake", r"hyperfixa\w*|hypercapta\w*|(?:increased|intense|marked|high|focal|avid) (?:tracer )?(?:uptake|activity)|"
-            r"\buptake\b|hot spot|foyer hyperfixant|remaniements? osteoblastique\w*|fixation (?:intense|accrue|augmentee)|"
+            r"\buptake\b|hot spot|foyer hyperfixant|remaniements? osteoblastique\w*|osteoblastic (?:remodel\w*|activity|reaction)|fixation (?:intense|accrue|augmentee)|"
             r"hyperhemi\w*|blood[- ]pool", "bone_scan.uptake", "increased", "normal", episode=True, modality="bone_scan"),
     Concept("cold_spot", r"hypofixa\w*|zone froide|cold (?:spot|area|defect|lesion)|photopeni\w*|defect of uptake|"
             r"(?:decreased|absent|reduced) uptake|absence de fixation|lacune de fixation", "bone_scan.uptake", "decreased",
