@@ -37,7 +37,7 @@ MRI_FINDINGS = (
     "double_line_sign", "serpiginous_band", "crescent_sign", "collapse", "osteonecrosis",
     "subchondral_line_thin", "subchondral_line_thick", "contour_depression", "fracture_line",
     "meniscal_root_tear", "meniscal_tear", "ligament_tear", "kissing_contusions", "bone_bruise",
-    "synovitis", "erosions", "confluent_t1_replacement", "cortical_destruction", "abscess", "sequestrum",
+    "synovitis", "erosions", "confluent_t1_replacement", "cortical_destruction", "abscess", "sequestrum", "osteomyelitis",
     "focal_lesion", "soft_tissue_mass", "periosteal_reaction", "pathological_fracture",
     "cartilage_loss", "osteophytes", "joint_space_narrowing",
 )

@@ -100,7 +100,7 @@ NEG_POST = [
     r"ruled out", r"non retrouve\w*", r"not (?:seen|found|present|identified|observed|noted)",
     r"(?:is|was|were|are) not (?:seen|found|present|identified)", r"n'est pas retrouve\w*", r"non visible\w*",
     r"(?:a|ont) disparu", r"(?:has|have|had) (?:resolved|disappeared)", r"denied", r"unlikely", r"peu probable",
-    r"\bneant\b", r"\bnil\b",
+    r"\bneant\b", r"\bnil\b", r":\s*(?:non|no|none|absente?s?|negati\w+|nil|neant|0)\b",
 ]
 HYP_PRE = [
     r"suspicion d[e']", r"suspect\w*", r"\bsuspected\b", r"evoqu\w*", r"possibl\w*", r"probabl\w*",
@@ -117,7 +117,7 @@ HYP_PRE = [
     r"ne peut (?:etre )?(?:exclu|elimin)\w*", r"non exclu\w*", r"pas exclu\w*", r"not (?:excluded|ruled out)",
     r"inquiet\w* (?:d[e']|pour)", r"craint\w*", r"peur d[e']", r"afraid of", r"awaiting", r"en attente d[e']",
     r"a programmer", r"to be (?:done|performed|obtained|scheduled)", r"should", r"would", r"demand\w* pour",
-    r"pour avis", r"in order to exclude", r"potential\w*", r"if any",
+    r"pour avis", r"in order to exclude", r"potential\w*", r"if any", r"\bdd\b", r"work-?up for", r"bilan d[e']",
 ]
 HYP_POST = [
     r"\?", r"(?:is|was|were|are) suspected", r"(?:est|a ete|etait) (?:suspect|evoqu|envisag|discut)\w*",
@@ -219,6 +219,8 @@ class Sentence:
             if t.kind == kind and a <= t.start and t.end <= b:
                 if exclude and not (t.end <= exclude[0] or t.start >= exclude[1]):
                     continue
+                if t.text == ":" and t.start - a <= 2:
+                    continue  # "DD : ostéonécrose, fracture" - a colon right after the cue introduces its list
                 return True
         return False
 

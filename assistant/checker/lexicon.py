@@ -107,7 +107,7 @@ CONCEPTS: list[Concept] = [
             "onset", "gradual", None),
     Concept("trauma", r"traumatism\w*|traumatiqu\w*|\btrauma\b|\btraumatic\b|\bchute\b|\bchutes\b|\bfall\b|\bfell\b|\bentorse\w*|"
             r"sprain\w*|\btorsion\b|twist\w*|faux mouvement|accident\w*(?! vasculaire)|\binjur\w*|\bblow\b|\bimpact\b|\bchoc direct\b|"
-            r"(?<!tout a )\bcoup (?:de|direct|sur)\b|tackle\w*|reception d'un saut|landing from a jump|\bcollision\b|s'est tordu\w*|tordu",
+            r"(?<!tout a )\bcoup (?:de|direct|sur)\b|\bbumped\b|\bknocked\b|\bstruck\b|stumbl\w*|\bheurt\w*|\bcogne\w*|\bfaux pas\b|misstep|tackle\w*|reception d'un saut|landing from a jump|\bcollision\b|s'est tordu\w*|tordu",
             "trauma", True, False, history=True),
     Concept("atraumatic", r"a-?traumati\w*|non[- ]traumati\w*|without (?:any )?(?:preceding |prior )?injury|"
             r"spontaneous onset|apparition spontanee|douleur spontanee", "trauma", False, None),
@@ -200,7 +200,7 @@ CONCEPTS: list[Concept] = [
             r"degenerative (?:joint disease|arthritis|changes)|arthrosique\w*|\boa\b", "history.osteoarthritis", True, False,
             history=True),
     Concept("osteonecrosis_dx", r"osteonecros\w*|necrose (?:avasculaire|aseptique|osseuse|de la tete)|avascular necrosis|"
-            r"\bavn\b|aseptic necrosis|infarctus osseux|bone infarct\w*|\bontf\b|\bsonk\b", "history.osteonecrosis", True, None,
+            r"\bavn\b|aseptic necrosis|infarctus osseux|bone infarct\w*|\bontf\b", "history.osteonecrosis", True, None,
             history=True),
     Concept("previous_tmo", _TMO, "history.previous_transient_osteoporosis", True, None, history=True),
     Concept("previous_episode", r"(?:episode|poussee|atteinte) (?:similaire|identique|comparable|semblable)|"
@@ -224,6 +224,8 @@ CONCEPTS: list[Concept] = [
             True, False),
     Concept("culture_positive", r"culture positive|positive culture|germe|staphylo\w*|strepto\w*|gram[- ]positi\w*|"
             r"\bcocci\b|bacteri\w*|s\. aureus|aureus|\bpus\b|pyarthros\w*", "joint_fluid.culture_positive", True, False),
+    Concept("septic_dx", r"arthrite septique|septic arthritis|pyarthros\w*|arthrite (?:infectieuse|bacterienne)|"
+            r"infectious arthritis|bacterial arthritis|joint infection|infected joint", "joint_fluid.culture_positive", True, None),
     Concept("culture_negative", r"\bsterile\b|cultures? (?:negatives?|steriles?)|negative cultures?",
             "joint_fluid.culture_positive", False, None),
     Concept("fluid_turbid", r"\btroubles?\b|\bturbid\b|cloudy|\blouche\b", "joint_fluid.appearance", "turbid", None),
@@ -234,7 +236,7 @@ CONCEPTS: list[Concept] = [
             "joint_fluid.appearance", "bloody", None),
     # --- imaging findings (episode level)
     Concept("bme", r"\b(?:oe|o|e)dem(?:e|a)s?\b(?! (?:des parties molles|du pied|de la main|du membre|prenant|of the (?:soft|foot|hand|limb)))|"
-            r"oedemat\w*|edemat\w*|\bbme\b|bone bruis\w*|hypersignal (?:t2|stir|dp)\w*|high (?:t2|stir) signal|"
+            r"oedemat\w*|edemat\w*|\bbme\b|\bbmo\b|bone bruis\w*|(?:increased|high|abnormal|bright) signal(?: intensity)? (?:\w+ ){0,3}(?:t2|stir|fat[- ]?(?:sat\w*|suppress\w*)|fluid[- ]sensitive|pd)\w*|hypersignal (?:t2|stir|dp)\w*|high (?:t2|stir) signal|"
             r"(?:t2|stir)[- ]hyperintens\w*|hyperintens\w* (?:on|in) (?:t2|stir|fluid)|signal (?:abnormality|anomaly) of the (?:bone )?marrow|"
             r"marrow signal (?:abnormality|change)|infiltrat (?:oedemateux|medullaire)", "mri.bone_marrow_edema", True, False,
             episode=True, modality="mri"),
@@ -246,7 +248,7 @@ CONCEPTS: list[Concept] = [
             modality="mri"),
     Concept("double_line", r"double (?:liser\w*|ligne|contour|line)|double[- ]line", "mri.findings", "double_line_sign", None,
             episode=True, modality="mri"),
-    Concept("serpiginous", r"serpigin\w*|bande (?:bien limitee|de demarcation)|liser\w* de demarcation|demarcation line|"
+    Concept("serpiginous", r"serpigin\w*|serpentin\w*|bande (?:bien limitee|de demarcation)|liser\w* de demarcation|demarcation line|"
             r"well[- ](?:demarcated|defined|delineated) (?:band|line|rim)|geographic (?:area|lesion|band)|reactive interface|"
             r"band-like (?:low signal|lesion)|bande en hyposignal", "mri.findings", "serpiginous_band", None, episode=True,
             modality="mri"),
@@ -263,13 +265,14 @@ CONCEPTS: list[Concept] = [
             "mri.findings", "subchondral_line", None, episode=True, modality="mri"),
     Concept("fracture_line", r"(?:trait|ligne|fissure) de fracture|fracture (?:line|sous-?chondrale|subchondral\w*)|"
             r"subchondral (?:insufficiency )?fracture|fracture sous-?chondrale|insufficiency fracture|"
-            r"fractures? (?:de fatigue|de contrainte|par insuffisance)|stress fractures?|fissure (?:sous-?chondrale|osseuse)",
+            r"fractures? (?:de fatigue|de contrainte|par insuffisance)|stress fractures?|fissure (?:sous-?chondrale|osseuse)|\bsonk\b|\bsifk?\b",
             "mri.findings", "fracture_line", None, episode=True, modality="imaging"),
     # A bare "fracture": on imaging, a fracture line; elsewhere, the injury itself (see extract.py).
     Concept("fracture", r"(?<!pathological )(?<!stress )(?<!insufficiency )\bfractur\w*(?! pathologique| line| sous| de fatigue| de contrainte| par insuffisance)",
             "mri.findings", "fracture_line", None, episode=True, modality="imaging"),
     Concept("normal_imaging", r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
-            r"without abnormalit\w*|pas d'anomalie|aucune anomalie|rien de particulier|strictly normal|within normal limits",
+            r"without abnormalit\w*|pas d'anomalie|aucune anomalie|rien de particulier|strictly normal|within normal limits|"
+            r"\bnegati(?:ve|f|ves|fs)\b|\bnormal signal\b|signal normal",
             "normal_imaging", True, None, episode=True),
     Concept("meniscal_root", r"(?:desinsertion|rupture|lesion|avulsion|arrachement|fissure) (?:\w+ ){0,2}racine|"
             r"(?:meniscal |meniscus )?root (?:tear|avulsion|lesion|injury)|racine (?:meniscale|posterieure)", "mri.findings",
@@ -297,11 +300,13 @@ CONCEPTS: list[Concept] = [
             r"breach(?:ing)? (?:of )?the cortex", "mri.findings", "cortical_destruction", None, episode=True, modality="imaging"),
     Concept("abscess", r"abc[e]s|abscess\w*|collection (?:liquidienne )?(?:intra-?osseuse|sous-?periostee|des parties molles)|"
             r"(?:intraosseous|subperiosteal) collection", "mri.findings", "abscess", None, episode=True, modality="mri"),
+    Concept("osteitis_dx", r"osteomyelit\w*|\bosteite\w*|\bosteitis\b|osteo-?arthrite septique|spondylodiscit\w*|"
+            r"\bbone infection\b|infection osseuse", "mri.findings", "osteomyelitis", None, episode=True, modality="mri"),
     Concept("sequestrum", r"sequestr\w*", "mri.findings", "sequestrum", None, episode=True, modality="mri"),
     Concept("focal_lesion", r"lesion (?:\w+ )?(?:bien (?:limitee|circonscrite)|osteolytique|lytique|condensante|tumorale|expansive)|"
             r"well[- ](?:defined|circumscribed|demarcated|marginated) (?:\w+ )?(?:focal )?(?:lesion|mass|lytic)|"
             r"(?:osteo)?lytic (?:lesion|area|focus)|osteolys\w*|tumeur osseuse|bone tumou?rs?|tumou?r\b|tumeur\b|"
-            r"chondrosarcom\w*|osteosarcom\w*|giant cell tumou?r|tumeur a cellules geantes|enchondrom\w*|"
+            r"chondrosarcom\w*|osteosarcom\w*|osteoid osteoma|osteome osteoide|\bnidus\b|ewing\w*|giant cell tumou?r|tumeur a cellules geantes|enchondrom\w*|"
             r"bone metastas\w*|metastase osseuse|lesion (?:\w+ )?suspecte", "mri.findings", "focal_lesion", None,
             episode=True, modality="imaging"),
     Concept("mass", r"(?:soft[- ]tissue|parties molles) (?:mass|component|masse)|masse (?:tissulaire|des parties molles)|"
@@ -338,7 +343,7 @@ CONCEPTS: list[Concept] = [
             r"free of (?:symptoms|pain)|symptom-free|pain-free|pain free|painless|indolore|asymptomatique\w*|asymptomatic|"
             r"plus de douleurs?|no (?:more|longer) (?:pain|painful|symptoms)|reprise (?:\w+ ){0,2}(?:marche|travail|activites?|sport)|"
             r"return(?:ed)? to (?:work|sport|normal|full|her|his)|resumed (?:\w+ )?activit\w*|walks? normally|marche normalement|"
-            r"subsided|cede|ont cede|s'est amendee?|amendement|improved completely|completely improved",
+            r"subsided|settled|abated|s'est estompee?|\bcede|ont cede|s'est amendee?|amendement|improved completely|completely improved",
             "resolution", True, None, episode=True),
     Concept("sequelae", r"sequelles?|sequelae", "resolution.sequelae", True, False, episode=True),
     Concept("persistent", r"persist\w*|toujours (?:douloureu\w*|present\w*)|still (?:painful|present)|ongoing pain|"
@@ -376,7 +381,7 @@ MIGRATION_RX = re.compile(
 TIME_CONNECTIVE_RX = re.compile(
     r"\bpuis\b|\bensuite\b|\bthen\b|followed by|suivie? (?:d'une?|de la|du|par)|\bavant d'atteindre\b|\bpour atteindre\b|"
     r"before (?:reaching|involving|moving to|spreading to)|\band later\b|\bet plus tard\b|\bthereafter\b|\bsubsequently\b|"
-    r"\bpar la suite\b|\bsecondairement\b|\bafterwards\b")
+    r"\bpar la suite\b|\bsecondairement\b|\bafterwards\b|\bsubsequent\b|\blater (?:involvement|extension|spread)\b")
 
 
 def finditer(concept_id: str, text: str):

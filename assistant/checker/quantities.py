@@ -192,7 +192,7 @@ _UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "day": 1 / 30, "days": 1 / 30, 
 _REL = re.compile(
     r"\b" + _WORDNUM + r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?) (?:plus tard|apres|later|after(?:wards)?|"
     r"after (?:that|this|onset|the first)|de plus|since|following)\b|"
-    r"\b(?:apres|after|au bout d['e]|within|dans les|a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
+    r"\b(?:apres|after|au bout d['e]|within|dans les|(?<!il y )a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
     r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?)\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
     r"\b(?:l'annee suivante|the following year|next year|un an plus tard|a year later|one year later|a l'annee)\b|"
     r"\b(?:plus tard|later|ensuite|par la suite|subsequently|thereafter|afterwards|secondairement|then|puis|at follow-?up|"
