@@ -42,6 +42,8 @@ _CLAUSE = re.compile(r"[,;:]|\bwith\b|\bavec\b|\band\b|\bet\b|\bwhile\b|\balors\
                      r"\btandis\b|\bshow\w*|\bmontr\w*|\bnew\b|\bnouve\w*")
 _PARTIAL = re.compile(r"partiel\w*|partial\w*|incomplet\w*|incomplete|en cours|ongoing|debut de|beginning|\bsome\b|"
                       r"\bslight\w*|\blegere?\b|discrete?|progressive|progressively|gradually|lente|slow\w*|moins|less")
+_STRUCTURE = re.compile(r"menisc\w*|menisq\w*|ligament\w*|cartilag\w*|tendin\w*|tendon\w*|synovi\w*|bourse|bursa|"
+                        r"labr\w*|capsul\w*|muscl\w*|soft tissue|parties molles|\blca\b|\bacl\b|croise\w*|cruciate")
 _WEAK = re.compile(r"(?:at |on )?follow-?up|control|de controle|au controle|lors du (?:suivi|controle)")
 _LABWORDS = re.compile(r"bilan|biolog|\blabs?\b|\bcrp\b|\bvs\b|\besr\b|blood|marqueurs|markers|sang")
 _NORMAL = re.compile(r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
@@ -113,6 +115,7 @@ class _Builder:
         self.pending: int | None = None  # sentence index of a time shift not yet used by a new site
         self.pending_date: str | None = None
         self.weak = False
+        self.hist_target: int | None = None
         self.si = 0
 
     # ------------------------------------------------------------ helpers
@@ -385,8 +388,11 @@ class _Builder:
                 self.new_episode(hg[0], absolute if absolute and (not self.now or absolute <= self.now) else None,
                                  before=True)
                 groups = []
+                self.hist_target = 0
 
         placement = b
+        if not hist_tmo:
+            self.hist_target = None
         if groups:
             placement = groups[0].start
             multi = len(groups) > 1 and (migr or connective)
@@ -470,6 +476,8 @@ class _Builder:
             if default is None:
                 default = self.ensure_episode()
             target = self.episode_for(s, items, default)
+        if self.hist_target is not None:
+            target = self.hist_target  # what the sentence says of a previous episode belongs to it
         if target is None:
             target = self.ensure_episode()
         mod = c.modality
@@ -580,6 +588,8 @@ class _Builder:
             mod = carry
         if mod is None or fl.negated or fl.hypothetical or fl.family or mod in ("fluid", "dxa"):
             return
+        if _STRUCTURE.search(f[max(a, s - 22):min(b, e + 25)]):
+            return  # "sans anomalie méniscale", "normal menisci": another structure, not the bone
         m = self.mention(f"{mod}.normal", True, s, e, fl, "normal_imaging")
         target = self.cur if (self.cur is not None and s >= placement) else (prev_cur if prev_cur is not None else self.cur)
         if target is None:

@@ -135,7 +135,7 @@ CONCEPTS: list[Concept] = [
             r"boite|cannot (?:bear weight|walk)|gene fonctionnelle", "functional_impairment", True, False),
     Concept("effusion", r"epanchement\w*|effusion\w*|hydarthrose|choc rotulien|ballottement|patellar tap|"
             r"(?:joint|knee) swelling|genou gonfle|swollen knee", "effusion", True, False),
-    Concept("warm_joint", r"\bchaude?s?\b|\bwarm\w*|\bhot\b|rougeur\w*|\brouge\b|erythem\w*|\bred\b|redness|"
+    Concept("warm_joint", r"\bchaude?s?\b|\bwarm\w*|\bhot\b|rougeur\w*|\brouge\b|(?<!lupus )erythem\w*|\bred\b|redness|"
             r"chaleur (?:locale|cutanee)|majoration de la (?:chaleur|temperature) (?:locale|cutanee)|temperature cutanee|"
             r"local (?:heat|warmth)|increased (?:local |skin )?(?:temperature|warmth)|tumefaction inflammatoire|"
             r"genou inflammatoire|articulation inflammatoire|inflamed (?:joint|knee|hip|ankle)|arthrite aigue",
