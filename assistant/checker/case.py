@@ -46,7 +46,6 @@ RADIOGRAPH_FINDINGS = (
     "periosteal_reaction", "collapse", "crescent_sign", "sclerosis", "chondrocalcinosis",
     "cortical_destruction", "osteonecrosis", "pathological_fracture", "focal_lesion",
 )
-TREATMENTS = None  # free strings
 
 Side = Literal["right", "left", "bilateral"]
 

@@ -311,18 +311,15 @@ class _Builder:
         f = self.f
         for si, (sa, sb) in enumerate(self.ann.spans):
             self.si = si
-            sent_mod = None
             segs = self._segments(sa, sb)
             sent_mods = lx.modality_matches(f[sa:sb])
             carry = self.last_modality if not sent_mods else None
-            for k, (a, b, connective) in enumerate(segs):
+            for a, b, connective in segs:
                 self._segment(si, (sa, sb), a, b, connective, carry)
             if sent_mods:
                 self.last_modality = sent_mods[-1][0]
-                sent_mod = self.last_modality
             elif not any(c.modality for c, _, _ in lx.concept_matches(f[sa:sb])):
                 self.last_modality = None
-            del sent_mod
         self._sentence_wide()
 
     def _segments(self, a: int, b: int) -> list[tuple[int, int, bool]]:
@@ -554,8 +551,6 @@ class _Builder:
                 r"fin\b|fine\b|mince|thin|tenu", f[max(sent[0], s - 25):min(sent[1], e + 25)]):
             value = "subchondral_line_thin"
             m.value = value
-        if path.startswith("mri.") and mod not in (None, "mri") and c.modality == "mri" and mod != "radiograph":
-            pass
         if value is None and path.endswith("findings"):
             # a negated finding: the modality was read, the finding absent
             node = self.eps[target].setdefault(path.split(".")[0], {})
@@ -657,8 +652,6 @@ class _Builder:
         if q.kind in ("crp", "esr", "wbc", "temperature"):
             if q.kind == "esr" and not re.search(r"\besr\b|\bvs\b|sedimentation", self.f[s:e]):
                 return
-            if q.kind == "temperature" and q.value >= 38 and "fever" not in self.data:
-                pass
             self.set_case(paths[q.kind], q.value, m, mode="max")
             return
         if q.kind == "vitamin_d":
