@@ -65,7 +65,7 @@ def render(report: Report, max_unknowns: int = 6) -> str:
     steps = " → ".join(
         f"{s.date or '?'} {s.joint or '?'} {s.side or ''} {'/'.join(s.sites)}".strip() for s in report.migration)
     lines.append(f"\n{_t('migr', lang)}: {_t('yes' if report.migratory else 'no', lang)}"
-                 + (f" ({steps})" if steps else ""))
+                 + (f" ({steps})" if steps and len(report.migration) > 1 else ""))
     for status in ("met", "not_met"):
         crit = [c for c in report.criteria if c.status == status and c.kind != "red_flag"] if status == "met" else \
             [c for c in report.criteria if c.status == status and c.kind != "red_flag"]
@@ -79,7 +79,7 @@ def render(report: Report, max_unknowns: int = 6) -> str:
     if ignored:
         lines.append("")
         for c, e in ignored[:8]:
-            lines.append(f"  ({_t('ignored', lang)}) {c.label}: {_ev(e, lang)}")
+            lines.append(f"  {c.label}: {_ev(e, lang)}")
     if report.cautions:
         lines.append(f"\n{_t('cautions', lang)}:")
         for c in report.cautions:
