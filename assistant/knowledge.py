@@ -59,6 +59,9 @@ def knowledge_dir() -> Path:
     return Path(os.environ.get("TMO_KNOWLEDGE_DIR", DEFAULT_DIR))
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class KnowledgeError(ValueError):
     """The knowledge files are invalid; the message names the file, the entry and the fix."""
 
@@ -176,7 +179,7 @@ def _read_yaml(path: Path) -> object:
         raise KnowledgeError(f"{path}: missing. Restore it from git (git checkout -- {path.name}).")
     text = path.read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)  # the safe loader, in C when built
     except yaml.YAMLError as exc:
         raise KnowledgeError(
             f"{path}: not valid YAML{_entry_near(text, exc)} ({exc}). Fix the syntax at the line shown."

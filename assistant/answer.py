@@ -1,0 +1,255 @@
+"""Grounded answers: compose a short reply, in the asker's language, from retrieved passages.
+
+What it does: given the retrieval hits and the question's intents, picks the structured
+statements (facts, timeline) whose sources were retrieved and that match the intent, or else
+the best sentences of the best passages, renders them as a short text (lists read as lists),
+and attaches citations (paragraph id, section, quoted sentence, score). Every citation is
+checked against the retrieved passages and its quote against the paragraph text; anything
+that does not match is dropped. When :mod:`assistant.scope` says the source is silent, it
+abstains with a sentence on what it does cover.
+
+What it leaves out: retrieval, language-model generation (:mod:`assistant.generation`), I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .intents import Intents
+from .knowledge import KnowledgeBase, SECTION_LABELS
+from .retriever import Hit
+from .scope import ScopeDecision
+from .statements import Statement
+from .text import sentences, words
+
+# Which statements answer which intent, most specific first.
+PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dose", ("patient_treatment", "treatment")),
+    ("duration", ("patient_treatment", "treatment", "course", "migration")),
+    ("timeline", ("timeline",)),
+    ("imaging_mri", ("sign", "timeline")),
+    ("imaging_bone_scan", ("sign", "timeline")),
+    ("imaging_dxa", ("sign", "timeline")),
+    ("imaging_radiograph", ("sign",)),
+    ("labs", ("sign",)),
+    ("fluid_biopsy", ("sign", "histology")),
+    ("treatment", ("treatment", "patient_treatment")),
+    ("risk_factors", ("risk_factor",)),
+    ("differential", ("differential",)),
+    ("migration", ("migration",)),
+    ("course", ("course", "migration")),
+    ("sites", ("site",)),
+    ("population", ("population",)),
+    ("history", ("history",)),
+    ("histology", ("histology",)),
+    ("pathophysiology", ("pathophysiology",)),
+    ("diagnosis", ("diagnosis",)),
+    ("definition", ("definition",)),
+)
+MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
+            "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
+LIST_INTENTS = {"risk_factors", "differential", "treatment", "sites", "population", "timeline", "pathophysiology",
+                "histology", "migration", "imaging_mri", "imaging_bone_scan", "imaging_dxa", "labs", "fluid_biopsy"}
+
+HEADERS = {
+    "risk_factors": {"fr": "Facteurs de risque décrits :", "en": "Risk factors described:"},
+    "differential": {"fr": "Diagnostics différentiels cités :", "en": "Differential diagnoses named:"},
+    "treatment": {"fr": "Traitement :", "en": "Treatment:"},
+    "patient_treatment": {"fr": "Traitement reçu par le patient (M. CM) :", "en": "Treatment the patient (Mr CM) received:"},
+    "timeline": {"fr": "Évolution du patient (M. CM) :", "en": "The patient's course (Mr CM):"},
+    "sites": {"fr": "Localisations :", "en": "Sites:"},
+    "population": {"fr": "Qui est touché :", "en": "Who is affected:"},
+    "imaging_mri": {"fr": "IRM :", "en": "MRI:"},
+    "imaging_bone_scan": {"fr": "Scintigraphie osseuse :", "en": "Bone scan:"},
+    "imaging_dxa": {"fr": "Ostéodensitométrie (DXA) :", "en": "Bone densitometry (DXA):"},
+    "imaging_radiograph": {"fr": "Radiographie / scanner :", "en": "Radiographs / CT:"},
+    "labs": {"fr": "Biologie :", "en": "Laboratory tests:"},
+    "fluid_biopsy": {"fr": "Ponction et biopsie :", "en": "Joint fluid and biopsy:"},
+    "migration": {"fr": "Caractère migratoire :", "en": "Migration:"},
+    "course": {"fr": "Évolution :", "en": "Course:"},
+    "pathophysiology": {"fr": "Physiopathologie :", "en": "Pathophysiology:"},
+    "histology": {"fr": "Histologie :", "en": "Histology:"},
+}
+
+COVERS = {
+    "fr": ("Je réponds à partir d'un seul cas clinique avec sa discussion (ostéoporose régionale transitoire "
+           "migrante des genoux, Rev Med Liège) : facteurs de risque, personnes touchées, localisations, imagerie "
+           "(IRM, scintigraphie, DXA, radiographie), biologie, évolution et migration, traitements, diagnostics "
+           "différentiels, physiopathologie, et l'histoire du patient."),
+    "en": ("I answer from a single case report with its discussion (transient regional migratory osteoporosis of "
+           "the knees, Rev Med Liège): risk factors, who is affected, sites, imaging (MRI, bone scan, DXA, "
+           "radiographs), labs, course and migration, treatments, differential diagnoses, pathophysiology, and "
+           "the patient's history."),
+}
+REFUSALS = {
+    "out_of_scope": {"fr": "La source ne traite pas de cette question{w}.",
+                     "en": "The source does not cover this question{w}."},
+    "no_dose": {"fr": "La source ne donne pas de dose pour {d} (elle parle de doses empiriques ou n'en précise pas).",
+                "en": "The source does not give a dose for {d} (it speaks of empirical doses or gives none)."},
+    "no_duration": {"fr": "La source ne précise pas la durée du traitement par {d}.",
+                    "en": "The source does not state how long {d} was given."},
+    "not_in_case": {"fr": "Le rapport de cas ne dit rien de cela chez le patient{w}.",
+                    "en": "The case report does not say this about the patient{w}."},
+    "no_passage": {"fr": "Je ne trouve aucun passage de la source qui réponde à cette question.",
+                   "en": "I found no passage of the source that answers this question."},
+}
+DISCLAIMER = {"fr": "Aide pédagogique, pas un diagnostic.", "en": "Educational aid, not a diagnosis."}
+
+
+@dataclass
+class Citation:
+    id: str
+    section: str
+    quote: str
+    score: float
+    lang: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "section": self.section, "quote": self.quote, "score": round(self.score, 4),
+                "lang": self.lang}
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    intents: list[str] = field(default_factory=list)
+    reason: str = "ok"
+    resolved_query: str = ""
+    detail: str = ""  # the longer form: the full cited passages
+    hits: list[dict] = field(default_factory=list)
+    generated: bool = False
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["citations"] = [c.to_json() for c in self.citations]
+        return d
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = set(words(a)), set(words(b))
+    return len(wa & wb) / max(1, len(wa))
+
+
+def best_quote(paragraph_text: str, statement_text: str) -> str:
+    """The paragraph's sentence that best supports a statement (the quote a citation shows)."""
+    sents = sentences(paragraph_text)
+    return max(sents, key=lambda s: _overlap(statement_text, s)) if sents else paragraph_text
+
+
+class Composer:
+    def __init__(self, kb: KnowledgeBase, statements: list[Statement]) -> None:
+        self.kb, self.statements = kb, statements
+
+    # -- abstention -------------------------------------------------------------------------
+    def refuse(self, question: str, lang: str, decision: ScopeDecision, resolved: str, intents: Intents) -> Answer:
+        w = f" ({', '.join(decision.words)})" if decision.words and decision.reason != "no_dose" else ""
+        msg = REFUSALS.get(decision.reason, REFUSALS["out_of_scope"])[lang].format(w=w, d=decision.drug or "")
+        return Answer(question, lang, f"{msg} {COVERS[lang]}", True, [], sorted(intents.names),
+                      decision.reason, resolved)
+
+    # -- composition ------------------------------------------------------------------------
+    def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str) -> Answer:
+        if not hits:
+            return self.refuse(question, lang, ScopeDecision(False, "no_passage"), resolved, intents)
+        allowed = {h.paragraph_id: h for h in hits}
+        case = intents.has("case", "timeline")
+        chosen: list[Statement] = []
+        header_key = None
+        for intent, cats in PRIORITY:
+            if not intents.has(intent):
+                continue
+            cands = [s for s in self.statements if s.category in cats and any(x in allowed for x in s.sources)]
+            if intent in MODALITY:
+                cands = [s for s in cands if s.modality in MODALITY[intent]]
+            if intent in ("dose", "duration"):
+                cands = [s for s in cands if (s.has_dose if intent == "dose" else s.has_duration)
+                         or s.category in ("course", "migration")]
+                named = [s for s in cands if s.drug and any(w in words(resolved) for w in words(s.drug))]
+                cands = named or cands
+            # The patient or the disease in general: prefer what the question is about.
+            pref = [s for s in cands if s.is_case == case]
+            cands = pref or cands
+            if not cands:
+                continue
+            cands.sort(key=lambda s: (-self._support(s, allowed), s.order))
+            limit = 8 if intent in LIST_INTENTS else 3
+            top_support = self._support(cands[0], allowed)
+            chosen = [s for s in cands if self._support(s, allowed) >= 0.5 * top_support][:limit]
+            chosen.sort(key=lambda s: s.order)
+            header_key = ("patient_treatment" if intent in ("treatment", "dose") and case else
+                          "timeline" if cands[0].category == "timeline" else intent)
+            break
+        if chosen:
+            return self._from_statements(question, lang, intents, hits, allowed, chosen, header_key, resolved)
+        return self._extractive(question, lang, intents, hits, resolved)
+
+    @staticmethod
+    def _support(s: Statement, allowed: dict[str, Hit]) -> float:
+        return max((allowed[x].score for x in s.sources if x in allowed), default=0.0)
+
+    def _from_statements(self, question, lang, intents, hits, allowed, chosen, header_key, resolved) -> Answer:
+        lines = [f"- {s.text(lang)}" for s in chosen]
+        header = HEADERS.get(header_key or "", {}).get(lang)
+        text = "\n".join(([header] if header and len(chosen) > 1 else []) + lines) if len(chosen) > 1 \
+            else chosen[0].text(lang)
+        cites: list[Citation] = []
+        for s in chosen:
+            for src in s.sources:
+                if src in allowed:
+                    para = self.kb.paragraph(src).text(lang)
+                    cites.append(Citation(src, self.kb.paragraph(src).section, best_quote(para, s.text(lang)),
+                                          allowed[src].score, lang))
+                    break
+        return self._finish(question, lang, text, cites, intents, hits, resolved)
+
+    def _extractive(self, question, lang, intents, hits, resolved) -> Answer:
+        # Sentence scores were computed in both languages; the answer shows the aligned
+        # sentence in the asker's language (FR and EN paragraphs align sentence by sentence).
+        scored: list[tuple[float, Hit, int]] = []
+        for rank, h in enumerate(hits[:3]):
+            para = self.kb.paragraph(h.paragraph_id)
+            n = len(sentences(para.text(lang)))
+            if not h.sentence_scores or n == 1:
+                scored.append((h.dense - 0.01 * rank, h, -1))
+                continue
+            per_idx: dict[int, float] = {}
+            for (_, idx), sc in h.sentence_scores.items():
+                per_idx[idx] = max(per_idx.get(idx, -9.0), sc)
+            for idx, sc in per_idx.items():
+                if idx < n:
+                    scored.append((sc - 0.01 * rank, h, idx))
+        scored.sort(key=lambda x: -x[0])
+        picked = scored[:2] if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.03 else scored[:1]
+        parts, cites = [], []
+        for _, h, idx in picked:
+            para = self.kb.paragraph(h.paragraph_id).text(lang)
+            quote = para if idx < 0 else sentences(para)[idx]
+            parts.append(quote)
+            cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
+        return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
+
+    def _finish(self, question, lang, text, cites, intents, hits, resolved) -> Answer:
+        cites = self.validate_citations(cites, hits, lang)
+        if not cites:
+            return self.refuse(question, lang, ScopeDecision(False, "no_passage"), resolved, intents)
+        seen, unique = set(), []
+        for c in cites:
+            if (c.id, c.quote) not in seen:
+                seen.add((c.id, c.quote))
+                unique.append(c)
+        detail = "\n\n".join(f"[{c.id}] {SECTION_LABELS[c.section][lang]}: {self.kb.paragraph(c.id).text(lang)}"
+                             for c in unique)
+        return Answer(question, lang, text, False, unique, sorted(intents.names), "ok", resolved, detail,
+                      [h.to_json() for h in hits])
+
+    def validate_citations(self, cites: list[Citation], hits: list[Hit], lang: str) -> list[Citation]:
+        """Keep only citations of retrieved paragraphs whose quote is really in that paragraph."""
+        retrieved = {h.paragraph_id for h in hits}
+        good = []
+        for c in cites:
+            if c.id in retrieved and self.kb.has(c.id) and c.quote and c.quote in self.kb.paragraph(c.id).text(lang):
+                good.append(c)
+        return good

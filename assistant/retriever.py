@@ -1,0 +1,182 @@
+"""Hybrid bilingual retrieval: dense (FAISS, multilingual embeddings) + BM25, fused by rank.
+
+What it does: scores every chunk of both languages with the embedder and with BM25 (the
+query stemmed both ways and expanded through the FR/EN glossary), keeps the best chunk per
+paragraph, fuses the two rankings with reciprocal rank fusion, nudges paragraphs whose topics
+match the question's intents, and returns :class:`Hit` records with the matched chunk.
+Filters restrict languages, sections and topics. :meth:`Retriever.as_langchain` gives a
+LangChain ``BaseRetriever`` returning ``Document``s.
+
+What it leaves out: answer composition (:mod:`assistant.answer`) and index persistence
+(:mod:`assistant.index`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chunks import Chunk
+from .embedders import Embedder
+from .index import VectorIndex
+from .intents import Intents, detect_intents
+from .knowledge import KnowledgeBase
+from .lexical import BM25Index, query_tokens
+from .settings import Settings
+from .text import detect_language, fold, stems, words
+
+
+@dataclass
+class Hit:
+    paragraph_id: str
+    section: str
+    topics: tuple[str, ...]
+    score: float
+    dense: float
+    bm25: float
+    chunk: Chunk  # the best-matching chunk (paragraph or sentence) of this paragraph
+    sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"id": self.paragraph_id, "section": self.section, "score": round(self.score, 4),
+                "dense": round(self.dense, 4), "bm25": round(self.bm25, 4), "chunk": self.chunk.id}
+
+
+SECTION_PRIOR = {"summary": 0.85, "resume": 0.85}
+
+
+class QueryError(ValueError):
+    """The question cannot be searched (empty, too long, no words); the message says why."""
+
+
+class Retriever:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder, index: VectorIndex, settings: Settings) -> None:
+        self.kb, self.embedder, self.index, self.settings = kb, embedder, index, settings
+        self.chunks = index.chunks
+        self.bm25 = BM25Index(self.chunks)
+        self._qcache: dict[str, np.ndarray] = {}
+        self._lang_of = np.array([c.lang for c in self.chunks])
+        self._para_of = [c.paragraph_id for c in self.chunks]
+        fr_vocab = {w for p in kb.paragraphs for w in words(p.fr)}
+        en_vocab = {w for p in kb.paragraphs for w in words(p.en)}
+        self.lang_vocab = (frozenset(fr_vocab - en_vocab), frozenset(en_vocab - fr_vocab))
+        # Glossary: folded term -> all terms of its entry (both languages), longest terms first.
+        self._glossary: list[tuple[str, tuple[str, ...]]] = sorted(
+            ((fold(t), g.fr + g.en) for g in kb.glossary for t in g.fr + g.en), key=lambda x: -len(x[0]))
+
+    # -- query side -------------------------------------------------------------------------
+    def check_query(self, query: str) -> str:
+        if not isinstance(query, str):
+            raise QueryError("the question must be text.")
+        q = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in query).strip()
+        if not q:
+            raise QueryError("the question is empty: type a question about transient (migratory) osteoporosis.")
+        if len(q) > self.settings.max_question_chars:
+            raise QueryError(
+                f"the question is {len(q)} characters long; the limit is {self.settings.max_question_chars}. "
+                "Ask one short question at a time.")
+        if not words(q):
+            raise QueryError("the question has no words to search for.")
+        return " ".join(q.split())
+
+    def language(self, query: str, default: str = "en") -> str:
+        return detect_language(query, default=default, vocab=self.lang_vocab)
+
+    def expansions(self, query: str) -> list[str]:
+        if not self.settings.glossary_expansion:
+            return []
+        folded = f" {' '.join(words(query))} "
+        out: list[str] = []
+        for term, group in self._glossary:
+            t = " ".join(words(term))
+            if t and f" {t} " in folded:
+                out.extend(x for x in group if fold(x) != term)
+        return list(dict.fromkeys(out))
+
+    def query_vector(self, q: str) -> np.ndarray:
+        """Embed a query once: follow-ups and repeated questions are common in a chat."""
+        vec = self._qcache.get(q)
+        if vec is None:
+            vec = self.embedder.embed_query(q)
+            if len(self._qcache) > 512:
+                self._qcache.clear()
+            self._qcache[q] = vec
+        return vec
+
+    # -- search -----------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, langs: Iterable[str] = ("fr", "en"),
+               sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
+               intents: Intents | None = None, mode: str | None = None) -> list[Hit]:
+        q = self.check_query(query)
+        k = k or self.settings.top_k
+        mode = mode or self.settings.fusion
+        langs = set(langs)
+        intents = intents if intents is not None else detect_intents(q)
+        mask = np.isin(self._lang_of, list(langs))
+        if sections is not None:
+            secs = set(sections)
+            mask &= np.array([c.section in secs for c in self.chunks])
+        if topics is not None:
+            tops = set(topics)
+            mask &= np.array([bool(tops & set(c.topics)) for c in self.chunks])
+        mask &= np.array([c.section != "title" for c in self.chunks])
+
+        dense = self.index.all_scores(self.query_vector(q)) if mode in ("rrf", "dense") else \
+            np.zeros(len(self.chunks), dtype="float32")
+        if mode in ("rrf", "bm25"):
+            toks = query_tokens(q)
+            exp = [t for e in self.expansions(q) for t in stems(e, "fr") + stems(e, "en") if t not in toks]
+            lex = self.bm25.scores(toks + list(dict.fromkeys(exp)))
+        else:
+            lex = np.zeros(len(self.chunks), dtype="float32")
+
+        # Best chunk per paragraph, per signal.
+        best_d: dict[str, tuple[float, int]] = {}
+        best_b: dict[str, tuple[float, int]] = {}
+        sent: dict[str, dict[tuple[str, int], float]] = {}
+        for i in np.nonzero(mask)[0]:
+            pid = self._para_of[i]
+            if dense[i] > best_d.get(pid, (-9.0, -1))[0]:
+                best_d[pid] = (float(dense[i]), int(i))
+            if lex[i] > best_b.get(pid, (-1.0, -1))[0]:
+                best_b[pid] = (float(lex[i]), int(i))
+            c = self.chunks[i]
+            if c.kind == "sentence":
+                sent.setdefault(pid, {})[(c.lang, int(c.id.rsplit(":s", 1)[1]))] = float(dense[i]) + 0.02 * float(lex[i])
+        if not best_d:
+            return []
+        pids = list(best_d)
+        rank_d = {p: r for r, p in enumerate(sorted(pids, key=lambda p: -best_d[p][0]))}
+        rank_b = {p: r for r, p in enumerate(sorted(pids, key=lambda p: -best_b[p][0]))}
+        want = intents.topics()
+        s = self.settings
+        hits = []
+        for p in pids:
+            if mode == "dense":
+                score = best_d[p][0]
+            elif mode == "bm25":
+                score = best_b[p][0]
+            else:
+                score = s.dense_weight / (s.rrf_k + rank_d[p] + 1)
+                if best_b[p][0] > 0:
+                    score += s.bm25_weight / (s.rrf_k + rank_b[p] + 1)
+            # The abstracts restate the body in brief; the body paragraph is the better citation.
+            score *= SECTION_PRIOR.get(self.kb.paragraph(p).section, 1.0) if mode == "rrf" else 1.0
+            para_topics = set(self.kb.paragraph(p).topics)
+            if want and para_topics & want and mode == "rrf":
+                score *= 1.0 + s.topic_boost * len(para_topics & want) / len(want)
+            d_score, d_idx = best_d[p]
+            b_score, b_idx = best_b[p]
+            chunk = self.chunks[d_idx if mode != "bm25" else b_idx]
+            para = self.kb.paragraph(p)
+            hits.append(Hit(p, para.section, para.topics, score, d_score, b_score, chunk, sent.get(p, {})))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+    # -- LangChain ----------------------------------------------------------------------------
+    def as_langchain(self, k: int | None = None, lang: str | None = None):
+        """A LangChain ``BaseRetriever`` over this retriever; documents carry id, section, score."""
+        from .lc import make_langchain_retriever
+
+        return make_langchain_retriever(self, k or self.settings.top_k, lang)

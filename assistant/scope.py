@@ -1,0 +1,112 @@
+"""Scope: does the source cover this question? Decides abstention before anything is composed.
+
+What it does: compares the question's content words with the vocabulary of the knowledge base
+(paragraphs, facts, glossary; folded, stemmed both ways, and fuzzy for typos). A question whose
+salient words the source never uses (another disease, a drug it never names, general
+knowledge) is out of scope. Two finer rules: a dose or duration asked for a drug the source
+names without one, and a detail of the reported patient that the case paragraphs never mention.
+
+What it leaves out: answering. It returns a reason code and the words that decided it, so the
+answer can say what is missing and what the assistant does cover.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .intents import CUES, GENERIC, Intents
+from .knowledge import KnowledgeBase
+from .statements import CASE_SECTIONS, Statement
+from .text import STOPWORDS, _stemmer, fold, words
+
+# Everyday words that carry no subject of their own (lay questions use them a lot).
+EVERYDAY = frozenset(
+    """get gets got getting go goes going went come came make made take took taken keep kept need needs want
+    should would could can cannot know think help happen happens happened thing things something anything lot
+    really actually normally usually still back away off much many more most less least long soon time times
+    also even just only well better worse good bad right left first last next every day days week weeks month
+    months year years people person someone doctor docteur medecin article report paper case avoir faire etre
+    aller venir falloir faut dois doit devrais pourrait peut peux vrai vraiment chose choses quelque beaucoup
+    souvent toujours encore deja bien mal bon mauvais moment temps jour jours semaine semaines mois an ans annee
+    annees gens personne medecins question reponse""".split()
+)
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    in_scope: bool
+    reason: str  # "ok" | "out_of_scope" | "no_dose" | "no_duration" | "not_in_case"
+    words: tuple[str, ...] = ()
+    drug: str | None = None
+
+
+class Scope:
+    def __init__(self, kb: KnowledgeBase, statements: list[Statement]) -> None:
+        texts = [p.fr for p in kb.paragraphs] + [p.en for p in kb.paragraphs]
+        texts += [s.fr for s in statements] + [s.en for s in statements]
+        gloss = [t for g in kb.glossary for t in g.fr + g.en]
+        self.vocab = self._vocab(texts + gloss)
+        case_texts = [t for p in kb.paragraphs if p.section in CASE_SECTIONS or p.id == "intro-2"
+                      for t in (p.fr, p.en)]
+        case_texts += [t for s in statements if s.is_case for t in (s.fr, s.en)]
+        # Glossary synonyms of terms the case uses count as case words ('injury' for 'traumatique').
+        case_folded = " ".join(fold(t) for t in case_texts)
+        case_texts += [t for g in kb.glossary if any(fold(x) in case_folded for x in g.fr + g.en)
+                       for t in g.fr + g.en]
+        self.case_vocab = self._vocab(case_texts)
+        self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
+        cue_words = {w for cues in CUES.values() for c in cues for w in words(c)}
+        self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
+        # Drugs the source names, and whether it ever gives their dose or duration.
+        self.drugs: dict[str, tuple[bool, bool]] = {}
+        for s in statements:
+            if s.drug:
+                for name in words(s.drug):
+                    if len(name) > 4 and name not in ("vitamin",):
+                        d, du = self.drugs.get(name, (False, False))
+                        self.drugs[name] = (d or s.has_dose, du or s.has_duration)
+
+    @staticmethod
+    def _vocab(texts: list[str]) -> set[str]:
+        out: set[str] = set()
+        for t in texts:
+            ws = words(t)
+            out.update(ws)
+            out.update("~fr:" + s for s in _stemmer("fr").stemWords(ws))
+            out.update("~en:" + s for s in _stemmer("en").stemWords(ws))
+            out.update("~p:" + w[:6] for w in ws if len(w) >= 7)
+        return out
+
+    def _known(self, w: str, vocab: set[str], fuzzy: bool = True) -> bool:
+        if w in vocab or f"~fr:{_stemmer('fr').stemWord(w)}" in vocab or f"~en:{_stemmer('en').stemWord(w)}" in vocab:
+            return True
+        if len(w) >= 7 and f"~p:{w[:6]}" in vocab:
+            return True
+        if fuzzy and len(w) >= 5 and vocab is self.vocab:
+            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.84))
+        return False
+
+    def salient(self, question: str) -> list[str]:
+        return [w for w in words(question) if w not in self.neutral and not w.replace(".", "").isdigit()
+                and len(w) >= 3]
+
+    def decide(self, question: str, intents: Intents) -> ScopeDecision:
+        sal = self.salient(question)
+        unknown = [w for w in sal if not self._known(w, self.vocab)]
+        known = [w for w in sal if w not in unknown]
+        if not known and not intents.names - {"case", "timeline", "definition"}:
+            return ScopeDecision(False, "out_of_scope", tuple(unknown))
+        if unknown and len(unknown) >= len(known):
+            return ScopeDecision(False, "out_of_scope", tuple(unknown))
+        asked = [w for w in words(question) if w in self.drugs]
+        for drug in asked:
+            has_dose, has_duration = self.drugs[drug]
+            if intents.has("dose") and not has_dose:
+                return ScopeDecision(False, "no_dose", (drug,), drug)
+            if intents.has("duration") and not intents.has("course") and not has_duration:
+                return ScopeDecision(False, "no_duration", (drug,), drug)
+        if intents.has("case"):
+            missing = [w for w in known if len(w) >= 4 and not self._known(w, self.case_vocab, fuzzy=False)]
+            if missing and len(missing) >= max(1, len(known) // 2):
+                return ScopeDecision(False, "not_in_case", tuple(missing))
+        return ScopeDecision(True, "ok", tuple(unknown))

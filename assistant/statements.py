@@ -1,0 +1,54 @@
+"""Statements: the structured facts and the patient's timeline as one list the answerer can pick from.
+
+What it does: wraps each :class:`~assistant.knowledge.Fact` and
+:class:`~assistant.knowledge.TimelineEvent` in a :class:`Statement` with its category, modality,
+sources, bilingual text and whether it is about the reported patient.
+What it leaves out: ranking (done in :mod:`assistant.answer` with retrieval scores).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .knowledge import KnowledgeBase
+
+CASE_SECTIONS = ("case", "figures")
+
+_KNEE = {"right": {"fr": "genou droit", "en": "right knee"}, "left": {"fr": "genou gauche", "en": "left knee"}}
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    category: str  # a fact category, or "timeline"
+    modality: str | None
+    fr: str
+    en: str
+    sources: tuple[str, ...]
+    is_case: bool
+    drug: str | None = None
+    has_dose: bool = False
+    has_duration: bool = False
+    order: int = 0  # reading order of the first source, then file order
+
+    def text(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+def build_statements(kb: KnowledgeBase) -> list[Statement]:
+    out: list[Statement] = []
+    for n, f in enumerate(kb.facts):
+        is_case = f.category == "patient_treatment" or all(
+            kb.paragraph(s).section in CASE_SECTIONS for s in f.sources)
+        out.append(Statement(f.id, f.category, f.modality, f.fr, f.en, f.sources, is_case, f.drug,
+                             f.dose is not None, f.duration is not None,
+                             kb.order[f.sources[0]] * 1000 + n))
+    for n, ev in enumerate(kb.timeline):
+        texts = {}
+        for lang in ("fr", "en"):
+            date = ev.date + (" (~)" if ev.approximate else "")
+            parts = [x.get(lang) for x in (ev.finding, ev.treatment, ev.outcome) if x]
+            texts[lang] = f"{date}, {_KNEE[ev.knee][lang]} : " if lang == "fr" else f"{date}, {_KNEE[ev.knee][lang]}: "
+            texts[lang] += " ".join(parts)
+        out.append(Statement(ev.id, "timeline", ev.modality, texts["fr"], texts["en"], ev.sources, True,
+                             order=100_000 + n))
+    return out

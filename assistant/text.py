@@ -1,0 +1,112 @@
+"""Text utilities shared by retrieval, answering and evaluation: folding, tokens, stems, language.
+
+What it does: accent and ligature folding (``œ`` -> ``oe``), word tokenisation, Snowball
+stemming per language (PyStemmer), stop-word lists, sentence splitting that knows French
+and English abbreviations, and a small, deterministic FR/EN language detector.
+
+What it leaves out: anything model-based. The detector scores function words and
+accents; it is fast and explainable, and only has to tell French from English.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ʼ": "'", "‘": "'"})
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+
+STOP_FR = frozenset(
+    """a au aux avec ce ces cet cette dans de des du elle en et est etre il ils je la le les leur lui ma mais me
+    meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
+    vos votre vous c d j l m n s t y ete etait sont quel quelle quels quelles quoi comment pourquoi quand combien
+    est-ce ce cela ca y-a-t-il il-y-a peut peuvent fait faire avoir ont a-t-il chez lors apres avant donc alors
+    plus moins tres tout tous toute toutes aussi si sans sous entre vers selon ainsi dont lequel laquelle lesquels
+    quoi quelles existe""".split()
+)
+STOP_EN = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have he her hers him
+    his how i if in into is it its me my no nor not of on or our ours she should so some such than that the their
+    them then there these they this those to too was we were what when where which while who whom why will with
+    would you your yours about any there's what's is it's does did was were shall may might must also very
+    tell me please give list""".split()
+)
+STOPWORDS = STOP_FR | STOP_EN
+
+# Function words that tell the languages apart (folded, lower case).
+_FR_MARKERS = frozenset(
+    """le la les des du de un une et est sont dans pour avec sur chez quel quelle quels quelles quoi comment
+    pourquoi quand combien qui que ou au aux il elle ce cette ces son sa ses leur on pas ne y a-t-il
+    traitement douleur genou hanche facteurs risque signes examen patient femme enceinte grossesse os
+    osseuse osseux maladie combien duree dose recu eu ete""".split()
+)
+_EN_MARKERS = frozenset(
+    """the a an and is are was were of in on for with what which who how why when does did do it its this that
+    these those he she his her they there to from by be been has have any treatment pain knee hip risk factors
+    signs patient woman pregnant pregnancy bone disease how long dose given received""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, expand ligatures: 'Œdème Épiphysaire' -> 'oedeme epiphysaire'."""
+    text = text.translate(_LIGATURES)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens; decimals like 26,1 stay whole and are written with a point."""
+    return [w.replace(",", ".") for w in _WORD.findall(fold(text).replace("'", " "))]
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str):
+    import Stemmer  # PyStemmer: C Snowball stemmers, imported once
+
+    return Stemmer.Stemmer("french" if lang == "fr" else "english")
+
+
+def stems(text: str, lang: str, keep_stopwords: bool = False) -> list[str]:
+    """Content-word stems of ``text`` with the Snowball stemmer of ``lang``."""
+    toks = [w for w in words(text) if keep_stopwords or (w not in STOPWORDS and len(w) > 1 or w.isdigit())]
+    return _stemmer(lang).stemWords(toks)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+
+
+_ABBREV = re.compile(r"\b(?:M|Mr|Mrs|Dr|Pr|cf|vs|e\.g|i\.e|al|Fig|etc)\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (keeps 'M. CM', '26,1', 'Figures 1 et 2)' intact)."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-ÝŒ(«\"])", text.strip())
+    out: list[str] = []
+    for part in parts:
+        if out and _ABBREV.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return [s for s in out if s]
+
+
+def detect_language(
+    text: str, default: str = "en", vocab: tuple[frozenset[str], frozenset[str]] | None = None
+) -> str:
+    """'fr' or 'en' from function words, accents and, when given, words found only in one
+    language of the knowledge base (``vocab`` = (fr_only, en_only)); ``default`` when there is no signal."""
+    raw = text.lower()
+    toks = words(raw)
+    fr = sum(1 for t in toks if t in _FR_MARKERS)
+    en = sum(1 for t in toks if t in _EN_MARKERS)
+    if vocab is not None:
+        fr += 0.75 * sum(1 for t in toks if t in vocab[0])
+        en += 0.75 * sum(1 for t in toks if t in vocab[1])
+    # Accented letters are strong evidence of French; apostrophe elisions too (l'irm, d'un, qu'est).
+    fr += 1.5 * len(re.findall(r"[éèêàùûôîçœë]", raw))
+    fr += 1.0 * len(re.findall(r"\b(?:l|d|qu|n|s|c|j)'\w", raw))
+    en += 1.0 * len(re.findall(r"\b\w+'s\b|\b\w+n't\b", raw))
+    if fr == en:
+        return default
+    return "fr" if fr > en else "en"
