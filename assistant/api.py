@@ -61,7 +61,7 @@ class Assistant:
             prev_lang = self.retriever.language(h, default=prev_lang or "en")
         lang = lang or self.retriever.language(q, default=prev_lang or "en")
         resolved, intents, _ = resolve(q, resolved_prev)
-        decision = self.scope.decide(q, intents)
+        decision = self.scope.decide(q, intents, lang)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
         hits = self.retriever.search(resolved, k=self.settings.top_k, intents=intents)

@@ -12,7 +12,9 @@ answer can say what is missing and what the assistant does cover.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .intents import CUES, GENERIC, Intents
 from .knowledge import KnowledgeBase
@@ -28,8 +30,48 @@ EVERYDAY = frozenset(
     months year years people person someone doctor docteur medecin article report paper case avoir faire etre
     aller venir falloir faut dois doit devrais pourrait peut peux vrai vraiment chose choses quelque beaucoup
     souvent toujours encore deja bien mal bon mauvais moment temps jour jours semaine semaines mois an ans annee
-    annees gens personne medecins question reponse""".split()
+    annees gens personne medecins question reponse donne donner donnez dis dites montre moi""".split()
 )
+
+
+ORDINARY_ZIPF = 3.3  # wordfreq Zipf scale: 3 = once per million words
+
+
+def _original_forms(question: str) -> dict[str, str]:
+    """Folded word -> the word as typed (accents matter for French word frequencies)."""
+    out = {}
+    for raw in re.findall(r"[\w'-]+", question.lower()):
+        for part in re.split(r"['-]", raw):
+            for w in words(part):
+                out.setdefault(w, part)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _ordinary(word: str, lang: str) -> bool:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # without frequencies, no word is called foreign
+        return True
+    z = zipf_frequency(word, lang)
+    if z >= ORDINARY_ZIPF:
+        return True
+    if z > 0 or len(word) < 5:  # a real but rare word: a subject of its own
+        return False
+    common = _common_words()
+    return bool(difflib.get_close_matches(word, common.get(word[0], ()), n=1, cutoff=0.85))
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, tuple[str, ...]]:
+    from wordfreq import top_n_list
+
+    by_initial: dict[str, list[str]] = {}
+    for lang in ("en", "fr"):
+        for w in top_n_list(lang, 30000):
+            if len(w) >= 4:
+                by_initial.setdefault(fold(w)[:1], []).append(fold(w))
+    return {k: tuple(v) for k, v in by_initial.items()}
 
 
 @dataclass(frozen=True)
@@ -56,6 +98,9 @@ class Scope:
         self.case_vocab = self._vocab(case_texts)
         self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
         cue_words = {w for cues in CUES.values() for c in cues for w in words(c)}
+        # Words naming the disease itself or its general notions never make a question 'not in the case'.
+        self.neutral_vocab = self._vocab(["osteoporose transitoire migrante regionale maladie pathologie "
+                                          "osteoporosis transient migratory regional disease condition"])
         self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
@@ -82,22 +127,32 @@ class Scope:
             return True
         if len(w) >= 7 and f"~p:{w[:6]}" in vocab:
             return True
-        if fuzzy and len(w) >= 5 and vocab is self.vocab:
-            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.84))
+        if fuzzy and len(w) >= 7 and vocab is self.vocab:
+            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86))
         return False
 
     def salient(self, question: str) -> list[str]:
         return [w for w in words(question) if w not in self.neutral and not w.replace(".", "").isdigit()
                 and len(w) >= 3]
 
-    def decide(self, question: str, intents: Intents) -> ScopeDecision:
+    def decide(self, question: str, intents: Intents, lang: str = "en") -> ScopeDecision:
         sal = self.salient(question)
         unknown = [w for w in sal if not self._known(w, self.vocab)]
         known = [w for w in sal if w not in unknown]
-        if not known and not intents.names - {"case", "timeline", "definition"}:
+        # Domain words: every KB word of the question, cue words included ('irm', 'dose', 'genou').
+        domain = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
+                  and len(w) >= 2 and not w.replace(".", "").isdigit() and self._known(w, self.vocab)]
+        originals = _original_forms(question)
+        # An unknown word is 'foreign' (a subject the source never treats: another disease, a drug
+        # it never names) when it is rare in everyday language and no typo of a common word;
+        # ordinary words ('initial', 'found', 'taux') and typos are not.
+        foreign = [w for w in unknown if not _ordinary(originals.get(w, w), lang)]
+        if not domain:
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
-        if unknown and len(unknown) >= len(known):
+        if len(unknown) >= 2 and len(unknown) >= 3 * len(domain):
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
+        if foreign and 2 * len(foreign) >= len(known):
+            return ScopeDecision(False, "out_of_scope", tuple(foreign))
         asked = [w for w in words(question) if w in self.drugs]
         for drug in asked:
             has_dose, has_duration = self.drugs[drug]
@@ -105,8 +160,18 @@ class Scope:
                 return ScopeDecision(False, "no_dose", (drug,), drug)
             if intents.has("duration") and not intents.has("course") and not has_duration:
                 return ScopeDecision(False, "no_duration", (drug,), drug)
-        if intents.has("case"):
-            missing = [w for w in known if len(w) >= 4 and not self._known(w, self.case_vocab, fuzzy=False)]
-            if missing and len(missing) >= max(1, len(known) // 2):
+        if intents.has("case") and _about_patient(question):
+            # Asked of the patient, a term the discussion uses but the case never does
+            # ('smoker') is something the report does not say about him.
+            missing = [w for w in known if len(w) >= 4 and not self._known(w, self.case_vocab, fuzzy=False)
+                       and not self._known(w, self.neutral_vocab, fuzzy=False)]
+            if missing and len(missing) * 2 >= len(known):
                 return ScopeDecision(False, "not_in_case", tuple(missing))
         return ScopeDecision(True, "ok", tuple(unknown))
+
+
+_PATIENT = re.compile(r"\b(patient|m\.? ?cm|mr\.? ?cm|monsieur|he|his|him|il|lui)\b")
+
+
+def _about_patient(question: str) -> bool:
+    return bool(_PATIENT.search(fold(question)))
