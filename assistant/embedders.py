@@ -124,7 +124,8 @@ class SentenceTransformerEmbedder(Embedder):
                 "Pass a local folder, or a hub name while online (models are never downloaded offline)."
             ) from exc
         self.id = f"st/{name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
         low = name_or_path.lower()
         e5 = "e5" in low.replace("\\", "/").split("/")[-1]
         self._prefix = {"query": "query: ", "passage": "passage: "} if e5 else {"query": "", "passage": ""}

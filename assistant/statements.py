@@ -34,13 +34,18 @@ class Statement:
         return self.fr if lang == "fr" else self.en
 
 
+def _numeric(value) -> bool:
+    """A dose or duration counts only with a figure ('empirical doses' is no dose)."""
+    return value is not None and any(ch.isdigit() for ch in value.en)
+
+
 def build_statements(kb: KnowledgeBase) -> list[Statement]:
     out: list[Statement] = []
     for n, f in enumerate(kb.facts):
         is_case = f.category == "patient_treatment" or all(
             kb.paragraph(s).section in CASE_SECTIONS for s in f.sources)
         out.append(Statement(f.id, f.category, f.modality, f.fr, f.en, f.sources, is_case, f.drug,
-                             f.dose is not None, f.duration is not None,
+                             _numeric(f.dose), _numeric(f.duration),
                              kb.order[f.sources[0]] * 1000 + n))
     for n, ev in enumerate(kb.timeline):
         texts = {}
