@@ -230,13 +230,17 @@ class CheckResult:
     error: str | None = None
 
 
-def run_check(assistant, case, ui_lang: str = "en", kb=None) -> CheckResult:
-    """Check a case dict or free text; never raise (errors come back as a message)."""
+def run_check(assistant, case, ui_lang: str = "en", kb=None, form_follows_ui: bool = True) -> CheckResult:
+    """Check a case dict or free text; never raise (errors come back as a message).
+
+    The report's language: free text's own; a form's the interface's (``form_follows_ui``),
+    else the case's ``lang`` field.
+    """
     if isinstance(case, str) and not case.strip() or isinstance(case, dict) and not case:
         msg = t("empty_case", ui_lang)
         return CheckResult(_note(msg), error=msg)
     try:
-        lang = ui_lang if isinstance(case, dict) else None  # free text: the report follows the text
+        lang = ui_lang if isinstance(case, dict) and form_follows_ui else None
         report = assistant.check(case, lang=lang)
     except CaseError as exc:
         msg = t("case_error", ui_lang, err=str(exc))

@@ -195,7 +195,9 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
                                         for k in keys:
                                             kind = kinds[k]
                                             if kind == "number":
-                                                comp = gr.Number(label=t(k, lang0), value=None, min_width=120)
+                                                # a Textbox: gr.Number shows 0 for "unknown" after a relabel
+                                                comp = gr.Textbox(label=t(k, lang0), value="", min_width=110,
+                                                                  max_lines=1, placeholder="—")
                                                 tr(comp, label=k)
                                             else:
                                                 comp = gr.Dropdown(choices(kind, lang0), value="unknown",
@@ -218,6 +220,10 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
                         with tr(gr.Accordion(t("result_json", lang0), open=False), label="result_json"):
                             report_json = gr.JSON()
                 case_state = gr.State(None)
+                # The /check API: free text, or a JSON case, -> the report dict (the `tmo check --json` form).
+                api_case = gr.Textbox(visible=False)
+                api_report = gr.JSON(visible=False)
+                api_check_btn = gr.Button("check", visible=False)
 
             # ---------------------------------------------------------------- timeline
             with tr(gr.Tab(t("tab_timeline", lang0), id="timeline", elem_id="tab-timeline"), label="tab_timeline"):
@@ -320,17 +326,33 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
                 return show(CheckResult(_note(msg_, "error"), error=msg_), ui_lang)
             return show(run_check(assistant, case, ui_lang, kb), ui_lang)
 
-        check_text_btn.click(check_text, [free_text, lang], check_outputs, api_name="check_text",
+        check_text_btn.click(check_text, [free_text, lang], check_outputs, api_visibility="private",
                              concurrency_id="check")
+
+        def api_check(case_text):
+            """Check a case: free text (FR or EN) or a JSON case object; returns the report as a dict."""
+            import json
+
+            text = (case_text or "").strip()
+            case = text
+            if text.startswith("{"):
+                try:
+                    case = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    return {"error": f"the case is not valid JSON: {exc.msg} (line {exc.lineno})"}
+            result = run_check(assistant, case, "en", kb, form_follows_ui=False)
+            return result.report if result.report is not None else {"error": result.error}
+
+        api_check_btn.click(api_check, [api_case], [api_report], api_name="check", concurrency_id="check")
         check_form_btn.click(check_form, [lang, episodes] + field_list, check_outputs, api_visibility="private",
                              concurrency_id="check")
 
         def load_sample():
             values, rows = form_from_case(SAMPLE_CASE)
-            return [values[k] for k, _, _ in FORM_FIELDS] + [rows]
+            return [("" if values[k] is None else values[k]) for k, _, _ in FORM_FIELDS] + [rows]
 
         sample_btn.click(load_sample, None, field_list + [episodes], queue=False, api_visibility="private")
-        clear_form_btn.click(lambda: [None if kinds[k] == "number" else "unknown" for k, _, _ in FORM_FIELDS]
+        clear_form_btn.click(lambda: ["" if kinds[k] == "number" else "unknown" for k, _, _ in FORM_FIELDS]
                              + [empty_rows()], None, field_list + [episodes], queue=False, api_visibility="private")
 
         # sources
@@ -338,7 +360,7 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
                       show_progress="hidden", api_visibility="private")
 
         # interface language: the browser's at first, then the switch
-        def switch(ui_lang, query, rows, case):
+        def switch(ui_lang, query, rows, case, shown):
             import pandas as pd
 
             ups = []
@@ -348,13 +370,14 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
             data = [list(r) for r in (rows.values.tolist() if hasattr(rows, "values") else rows or [])]
             ups.append(pd.DataFrame(data or empty_rows(), columns=EPISODE_HEADERS[ui_lang]))
             ups.append(sources_html(kb, query or "", ui_lang))
+            ups.append(gr.skip() if shown else f'<div class="tmo-note">{t("no_result", ui_lang)}</div>')
             fig = case_figure(case, ui_lang) if case else None
             ups.append(gr.update(value=fig) if fig is not None else gr.skip())
             ups.append(gr.update(value=fig) if fig is not None else gr.skip())
             return ups
 
-        lang.change(switch, [lang, search, episodes, case_state],
-                    [c for c, _ in relabel] + [episodes, src, case_plot, tl_case_plot], queue=False,
+        lang.change(switch, [lang, search, episodes, case_state, report_json],
+                    [c for c, _ in relabel] + [episodes, src, report, case_plot, tl_case_plot], queue=False,
                     api_visibility="private")
         demo.load(None, None, [lang], js=DETECT_LANG_JS, api_visibility="private")
     return demo
