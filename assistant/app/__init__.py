@@ -12,7 +12,7 @@ Modules: :mod:`.layout` (the only one that imports gradio), :mod:`.chat`, :mod:`
 """
 from __future__ import annotations
 
-__all__ = ["build_app", "launch", "launch_options"]
+__all__ = ["build_app", "launch", "launch_options", "serve"]
 
 
 def __getattr__(name: str):

@@ -390,6 +390,15 @@ def warm_up(assistant) -> None:
     assistant.check("Homme de 50 ans, douleur brutale du genou droit, IRM : œdème médullaire du condyle.")
 
 
+def serve(app, host: str = "127.0.0.1", port: int = 7860, *, concurrency: int = 16,
+          prevent_thread_lock: bool = True) -> str:
+    """Queue and launch a built app on ``host:port`` only; return its local URL."""
+    app.queue(default_concurrency_limit=concurrency, max_size=512)
+    app.launch(server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, show_error=False,
+               ssr_mode=False, quiet=True, max_threads=max(40, concurrency * 3), **launch_options())
+    return f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+
+
 def launch(settings=None, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | Path | None = None, *,
            concurrency: int = 16, stream_delay: float = 0.015, prevent_thread_lock: bool = False):
     """Load the assistant once, warm it up, and serve the app on ``host:port`` (loopback by default)."""
@@ -403,9 +412,7 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860, feedback_pa
     warm_up(assistant)
     print(f"tmo: ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     app = build_app(assistant, feedback_path, stream_delay=stream_delay)
-    app.queue(default_concurrency_limit=concurrency, max_size=512)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     print(f"tmo: open {url}  (Ctrl-C to stop)", flush=True)
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, show_error=False,
-               ssr_mode=False, quiet=True, max_threads=max(40, concurrency * 3), **launch_options())
+    serve(app, host, port, concurrency=concurrency, prevent_thread_lock=prevent_thread_lock)
     return app
