@@ -47,6 +47,19 @@ PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
             "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
+LEX_WEIGHT = 0.03      # BM25 (normalised) next to cosine similarity
+CATEGORY_BONUS = 0.01  # a statement of the asked category (and modality)
+CASE_BONUS = 0.02      # the patient when the question is about him, the disease otherwise
+LIST_MARGIN = 0.02    # how far below the best a list item may score and still be listed
+ITEM_MARGIN = 0.025
+MAX_LIST = 8
+COMPLEMENT = True         # add the best source sentence when it comes from another paragraph
+COMPLEMENT_MARGIN = 0.02
+LIST_CATEGORIES = {"risk_factor", "differential", "treatment", "patient_treatment", "site", "population",
+                   "timeline", "sign", "pathophysiology", "histology", "migration", "course"}
+HEADER_OF = {"risk_factor": "risk_factors", "differential": "differential", "treatment": "treatment",
+             "site": "sites", "population": "population", "migration": "migration", "course": "course",
+             "pathophysiology": "pathophysiology", "histology": "histology"}
 LIST_INTENTS = {"risk_factors", "differential", "treatment", "sites", "population", "timeline", "pathophysiology",
                 "histology", "migration", "imaging_mri", "imaging_bone_scan", "imaging_dxa", "labs", "fluid_biopsy"}
 
@@ -151,51 +164,105 @@ class Composer:
                       decision.reason, resolved)
 
     # -- composition ------------------------------------------------------------------------
-    def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str) -> Answer:
+    def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str,
+                scores: tuple | None = None, row_of: dict[str, int] | None = None) -> Answer:
+        """Pick what answers best among the retrieved paragraphs' sentences and statements.
+
+        Every sentence and every statement (fact, timeline step) has its own embedding
+        ("view"); the question is scored against all of them (dense + BM25), statements of the
+        asked category get a small bonus, and the best item decides the form: a statement leads
+        to a short list of statements of its category, a sentence to the best sentence or two,
+        quoted from the source in the asker's language.
+        """
         if not hits:
             return self.refuse(question, lang, ScopeDecision(False, "no_passage"), resolved, intents)
+        if scores is None or row_of is None:
+            return self._extractive(question, lang, intents, hits, resolved)
+        dense, lex = scores
+        lex_max = float(lex.max()) or 1.0
         allowed = {h.paragraph_id: h for h in hits}
         case = intents.has("case", "timeline")
-        chosen: list[Statement] = []
-        header_key = None
-        for intent, cats in PRIORITY:
-            if not intents.has(intent):
+        wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
+        modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
+
+        def rel(rows: list[int]) -> float:
+            rows = [r for r in rows if r is not None]
+            if not rows:
+                return -9.0
+            return max(float(dense[r]) + LEX_WEIGHT * float(lex[r]) / lex_max for r in rows)
+
+        items: list[tuple[float, str, object]] = []
+        for st in self.statements:
+            pid = next((x for x in st.sources if x in allowed), None)
+            if pid is None:
                 continue
-            cands = [s for s in self.statements if s.category in cats and any(x in allowed for x in s.sources)]
-            if intent in MODALITY:
-                cands = [s for s in cands if s.modality in MODALITY[intent]]
-            if intent in ("dose", "duration"):
-                cands = [s for s in cands if (s.has_dose if intent == "dose" else s.has_duration)
-                         or s.category in ("course", "migration")]
-                named = [s for s in cands if s.drug and any(w in words(resolved) for w in words(s.drug))]
-                cands = named or cands
-            # The patient or the disease in general: prefer what the question is about.
-            pref = [s for s in cands if s.is_case == case]
-            cands = pref or cands
-            if not cands:
-                continue
-            cands.sort(key=lambda s: (-self._support(s, allowed), s.order))
-            limit = 8 if intent in LIST_INTENTS else 3
-            top_support = self._support(cands[0], allowed)
-            chosen = [s for s in cands if self._support(s, allowed) >= 0.5 * top_support][:limit]
-            chosen.sort(key=lambda s: s.order)
-            header_key = ("patient_treatment" if intent in ("treatment", "dose") and case else
-                          "timeline" if cands[0].category == "timeline" else intent)
-            break
-        if chosen:
-            return self._from_statements(question, lang, intents, hits, allowed, chosen, header_key, resolved)
-        return self._extractive(question, lang, intents, hits, resolved)
+            kind = "t" if st.category == "timeline" else "f"
+            r = rel([row_of.get(f"{st.sources[0]}:{lg}:{kind}:{st.id}") for lg in ("fr", "en")])
+            if st.category in wanted:
+                r += CATEGORY_BONUS
+                if modalities and st.modality in modalities:
+                    r += CATEGORY_BONUS
+            if st.is_case == case:
+                r += CASE_BONUS
+            items.append((r, "statement", st))
+        for pid, h in allowed.items():
+            n = len(sentences(self.kb.paragraph(pid).text(lang)))
+            for i in range(n):
+                r = rel([row_of.get(f"{pid}:{lg}:s{i}") for lg in ("fr", "en")] if n > 1 else
+                        [row_of.get(f"{pid}:{lg}") for lg in ("fr", "en")])
+                if case == (h.section in ("case", "figures")):
+                    r += CASE_BONUS
+                items.append((r, "sentence", (h, i if n > 1 else -1)))
+        if not items:
+            return self._extractive(question, lang, intents, hits, resolved)
+        items.sort(key=lambda x: -x[0])
+        best_rel, best_kind, best = items[0]
+        best_sentence = next(((r, it) for r, k, it in items if k == "sentence"), None)
+        if best_kind == "statement":
+            cat, home = best.category, set(best.sources)
+            same_modality = best.modality if cat in ("sign", "timeline") else None
+            is_list = cat in LIST_CATEGORIES
+            margin = LIST_MARGIN if is_list else ITEM_MARGIN
+            # The best statement's siblings: same category, same subject (patient or disease), same
+            # modality; from its own paragraph (a list in the source stays whole) or close in score.
+            chosen = [it for r, k, it in items if k == "statement" and it.category == cat
+                      and it.is_case == best.is_case and (same_modality is None or it.modality == same_modality)
+                      and ((is_list and home & set(it.sources)) or r >= best_rel - margin)][:MAX_LIST]
+            chosen.sort(key=lambda st: st.order)
+            header = ("patient_treatment" if cat == "patient_treatment" else "timeline" if cat == "timeline"
+                      else HEADER_OF.get(cat))
+            extra = None
+            if COMPLEMENT and best_sentence and best_sentence[0] >= best_rel - COMPLEMENT_MARGIN:
+                h, idx = best_sentence[1]
+                if h.paragraph_id not in {src for st in chosen for src in st.sources}:
+                    extra = (h, idx)
+            return self._from_statements(question, lang, intents, hits, allowed, chosen, header, resolved, extra)
+        picked = [it for r, k, it in items if k == "sentence" and r >= best_rel - ITEM_MARGIN][:2]
+        parts, cites = [], []
+        for h, idx in picked:
+            para = self.kb.paragraph(h.paragraph_id).text(lang)
+            quote = para if idx < 0 else sentences(para)[idx]
+            parts.append(quote)
+            cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
+        return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
 
     @staticmethod
     def _support(s: Statement, allowed: dict[str, Hit]) -> float:
         return max((allowed[x].score for x in s.sources if x in allowed), default=0.0)
 
-    def _from_statements(self, question, lang, intents, hits, allowed, chosen, header_key, resolved) -> Answer:
+    def _from_statements(self, question, lang, intents, hits, allowed, chosen, header_key, resolved,
+                         extra=None) -> Answer:
         lines = [f"- {s.text(lang)}" for s in chosen]
         header = HEADERS.get(header_key or "", {}).get(lang)
         text = "\n".join(([header] if header and len(chosen) > 1 else []) + lines) if len(chosen) > 1 \
             else chosen[0].text(lang)
         cites: list[Citation] = []
+        if extra is not None:
+            h, idx = extra
+            para = self.kb.paragraph(h.paragraph_id).text(lang)
+            quote = para if idx < 0 else sentences(para)[idx]
+            text += "\n\n" + quote
+            cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
         for s in chosen:
             for src in s.sources:
                 if src in allowed:

@@ -22,6 +22,7 @@ from .retriever import QueryError, Retriever
 from .scope import Scope
 from .settings import Settings
 from .statements import build_statements
+from .text import strip_topic_name
 
 
 class Assistant:
@@ -64,12 +65,14 @@ class Assistant:
         decision = self.scope.decide(q, intents, lang)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
-        hits = self.retriever.search(resolved, k=self.settings.top_k, intents=intents)
+        focus = strip_topic_name(resolved)
+        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents)
         topics = intents.topics() - {"case"}
         if topics:  # structured retrieval: also the best passages of the asked topic
-            extra = self.retriever.search(resolved, k=3, topics=topics, intents=intents)
+            extra = self.retriever.search(focus, k=3, topics=topics, intents=intents)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
-        answer = self.composer.compose(q, lang, intents, hits, resolved)
+        answer = self.composer.compose(q, lang, intents, hits, resolved,
+                                       self.retriever.score_chunks(focus), self.retriever.row_of)
         use_llm = self.settings.llm is not None if generate is None else generate
         if use_llm and not answer.abstained and self.settings.llm is not None:
             from .generation import Generator

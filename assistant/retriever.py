@@ -56,6 +56,7 @@ class Retriever:
         self.chunks = index.chunks
         self.bm25 = BM25Index(self.chunks)
         self._qcache: dict[str, np.ndarray] = {}
+        self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
         self._lang_of = np.array([c.lang for c in self.chunks])
         self._para_of = [c.paragraph_id for c in self.chunks]
         fr_vocab = {w for p in kb.paragraphs for w in words(p.fr)}
@@ -104,6 +105,18 @@ class Retriever:
             self._qcache[q] = vec
         return vec
 
+    def score_chunks(self, q: str, mode: str = "rrf") -> tuple[np.ndarray, np.ndarray]:
+        """Dense cosine and BM25 score of every chunk (paragraphs, sentences, fact views)."""
+        zeros = np.zeros(len(self.chunks), dtype="float32")
+        dense = self.index.all_scores(self.query_vector(q)) if mode in ("rrf", "dense") else zeros
+        if mode in ("rrf", "bm25"):
+            toks = query_tokens(q)
+            exp = [t for e in self.expansions(q) for t in stems(e, "fr") + stems(e, "en") if t not in toks]
+            lex = self.bm25.scores(toks + list(dict.fromkeys(exp)))
+        else:
+            lex = zeros
+        return dense, lex
+
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, langs: Iterable[str] = ("fr", "en"),
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
@@ -122,14 +135,7 @@ class Retriever:
             mask &= np.array([bool(tops & set(c.topics)) for c in self.chunks])
         mask &= np.array([c.section != "title" for c in self.chunks])
 
-        dense = self.index.all_scores(self.query_vector(q)) if mode in ("rrf", "dense") else \
-            np.zeros(len(self.chunks), dtype="float32")
-        if mode in ("rrf", "bm25"):
-            toks = query_tokens(q)
-            exp = [t for e in self.expansions(q) for t in stems(e, "fr") + stems(e, "en") if t not in toks]
-            lex = self.bm25.scores(toks + list(dict.fromkeys(exp)))
-        else:
-            lex = np.zeros(len(self.chunks), dtype="float32")
+        dense, lex = self.score_chunks(q, mode)
 
         # Best chunk per paragraph, per signal.
         best_d: dict[str, tuple[float, int]] = {}

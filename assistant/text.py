@@ -110,3 +110,22 @@ def detect_language(
     if fr == en:
         return default
     return "fr" if fr > en else "en"
+
+
+_QUAL = r"(?:transient|transitoire|transitoir|regionale?|migratory|migrating|migrante|migratoire|focale?|shifting)"
+_TOPIC_NAME = re.compile(
+    rf"\b(?:(?:{_QUAL}|de la|of the|du|de|d)\s+)*{_QUAL}\s+(?:{_QUAL}\s+)*(?:osteoporosis|osteoporose|osteoprosis)"
+    rf"(?:\s+{_QUAL})*(?:\s+(?:des genoux|of the knees|du genou|of the knee))?\b"
+    rf"|\b(?:osteoporosis|osteoporose)\s+{_QUAL}(?:\s+{_QUAL})*\b"
+    r"|\b(?:cette|la|cette|this|the)\s+(?:maladie|pathologie|affection|disease|condition)\b"
+    r"|\bbone marrow (?:o?edema|oedema) syndrome\b|\bsyndrome d.oedeme medullaire(?: transitoire)?\b"
+)
+
+
+def strip_topic_name(text: str) -> str:
+    """Drop the disease's own name ('transient migratory osteoporosis', 'cette maladie'):
+    every passage of this single-topic source is about it, so it only adds noise to matching.
+    Returns the folded remainder, or the folded text when nothing else is left."""
+    folded = " ".join(fold(text).split())
+    rest = " ".join(_TOPIC_NAME.sub(" ", folded).split())
+    return rest if content_words(rest) else folded
