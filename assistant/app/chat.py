@@ -97,13 +97,16 @@ def answer_turn(assistant, message: str, history_questions: list[str] | None = N
 _PIECE = re.compile(r"\S+\s*|\s+")
 
 
-def pieces(text: str, words_per_piece: int = 3) -> Iterator[str]:
-    """Growing prefixes of ``text``, a few words at a time (the last one is the whole text)."""
+def pieces(text: str, min_words: int = 3, max_pieces: int = 12) -> Iterator[str]:
+    """Growing prefixes of ``text``, a few words at a time, in at most ``max_pieces`` steps (each
+    step is one message to the browser, so a long answer grows by bigger pieces); the last one
+    is the whole text."""
     toks = _PIECE.findall(text)
     if not toks:
         yield text
         return
-    for i in range(words_per_piece, len(toks) + words_per_piece, words_per_piece):
+    step = max(min_words, -(-len(toks) // max_pieces))
+    for i in range(step, len(toks) + step, step):
         yield "".join(toks[:i])
 
 

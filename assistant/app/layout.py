@@ -400,7 +400,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 7860, *, concurrency: int = 
 
 
 def launch(settings=None, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | Path | None = None, *,
-           concurrency: int = 16, stream_delay: float = 0.015, prevent_thread_lock: bool = False):
+           concurrency: int = 16, stream_delay: float = 0.03, prevent_thread_lock: bool = False):
     """Load the assistant once, warm it up, and serve the app on ``host:port`` (loopback by default)."""
     import time
 
