@@ -108,7 +108,7 @@ def test_abstention_shows_a_clear_note(hash_assistant):
     for lang, note in (("fr", "Non couvert par la source"), ("en", "Not covered by the source")):
         ans = Answer("q", lang, "The source does not cover this question.", True, [], reason="out_of_scope")
         messages, record = final(chat_h.respond(Recording(hash_assistant, answer=ans), "q", [], "en"))[-1]
-        assert messages[1]["content"].startswith(f"**ⓘ {note}.**")
+        assert messages[1]["content"].startswith(f"**{note}.**")
         assert len(messages) == 2  # no source card for an abstention
         # the API returns the answer text itself, without the interface's note
         assert list(chat_h.api_chat(Recording(hash_assistant, answer=ans), "q", []))[-1] == ans.answer
@@ -117,6 +117,7 @@ def test_abstention_shows_a_clear_note(hash_assistant):
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 5000])
 def test_bad_input_gives_a_friendly_message(hash_assistant, bad):
     messages, record = final(chat_h.respond(hash_assistant, bad, [], "en"))[-1]
+    assert [m["role"] for m in messages] == (["assistant"] if not bad.strip() else ["user", "assistant"])
     text = messages[-1]["content"]
     assert text.startswith("⚠️") and "Traceback" not in text
     assert record["error"] is True

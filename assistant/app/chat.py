@@ -134,7 +134,7 @@ def answer_markdown(turn: Turn, text: str | None = None) -> str:
     body = turn.text if text is None else text
     if turn.answer is not None and turn.answer.abstained:
         note = ANSWER_T["not_covered"][turn.lang]
-        return f"**ⓘ {note}.**\n\n{body}"
+        return f"**{note}.**\n\n{body}"
     return body
 
 
@@ -172,7 +172,8 @@ def respond(assistant, message, messages, ui_lang: str = "en", delay: float = 0.
     messages = list(messages or [])
     text_in = message if isinstance(message, str) else message_text(message)
     history_q = previous_questions(messages)
-    base = messages + [{"role": "user", "content": text_in}]
+    # an empty submission gets the friendly message without an empty question bubble
+    base = messages + ([{"role": "user", "content": text_in}] if text_in.strip() else [])
     turn = answer_turn(assistant, text_in, history_q, ui_lang)
     record = {"question": turn.question, "answer": turn.text, "error": turn.error}
     last = None

@@ -252,11 +252,14 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
 
         # chat: show the question at once, then stream the answer
         def add_question(message, messages):
-            messages = list(messages or []) + [{"role": "user", "content": message or ""}]
-            return gr.update(value=""), messages, message or ""
+            message = message or ""
+            messages = list(messages or []) + ([{"role": "user", "content": message}] if message.strip() else [])
+            return gr.update(value=""), messages, message
 
         def bot(message, messages, ui_lang):
-            before = list(messages or [])[:-1]
+            before = list(messages or [])
+            if (message or "").strip() and before and before[-1].get("role") == "user":
+                before = before[:-1]  # add_question showed it already; respond() adds it back
             for msgs, record in respond(assistant, message, before, ui_lang, stream_delay):
                 yield msgs, (record if record is not None else gr.skip())
 
@@ -286,22 +289,25 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
         api_btn.click(api_fn, [api_msg, api_hist], [api_out, api_hist], api_name="chat", concurrency_id="answer")
 
         # feedback
+        def feedback_out(status, ui_lang):  # a saved comment is cleared so it is not sent twice
+            return status, (gr.update(value="") if status == t("fb_saved", ui_lang) else gr.skip())
+
         def rate(rating):
             def fn(enabled, include, comment, turn, ui_lang):
-                return give_feedback(store, enabled, include, rating, comment, turn, ui_lang)
+                return feedback_out(give_feedback(store, enabled, include, rating, comment, turn, ui_lang), ui_lang)
             return fn
 
         fb_inputs = [fb_enable, fb_include, fb_comment, last_turn, lang]
-        fb_up.click(rate("up"), fb_inputs, [fb_status], queue=False, api_visibility="private")
-        fb_down.click(rate("down"), fb_inputs, [fb_status], queue=False, api_visibility="private")
+        fb_up.click(rate("up"), fb_inputs, [fb_status, fb_comment], queue=False, api_visibility="private")
+        fb_down.click(rate("down"), fb_inputs, [fb_status, fb_comment], queue=False, api_visibility="private")
 
         def on_like(messages, enabled, include, comment, ui_lang, data: gr.LikeData):
             liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() in ("like", "true")
-            return give_feedback(store, enabled, include, "up" if liked else "down", comment,
-                                 turn_at(messages, data.index), ui_lang)
+            return feedback_out(give_feedback(store, enabled, include, "up" if liked else "down", comment,
+                                              turn_at(messages, data.index), ui_lang), ui_lang)
 
-        chatbot.like(on_like, [chatbot, fb_enable, fb_include, fb_comment, lang], [fb_status], queue=False,
-                     api_visibility="private")
+        chatbot.like(on_like, [chatbot, fb_enable, fb_include, fb_comment, lang], [fb_status, fb_comment],
+                     queue=False, api_visibility="private")
 
         # checker
         def show(result, ui_lang):
