@@ -13,7 +13,7 @@ What it leaves out: the handlers' logic (:mod:`.chat`, :mod:`.checking`, :mod:`.
 import sys
 from pathlib import Path
 
-from .chat import api_chat, respond, turn_at
+from .chat import answer_turn, api_chat, respond, turn_at
 from .checking import (EPISODE_COLUMNS, EPISODE_HEADERS, FORM_FIELDS, FORM_GROUPS, case_from_form, choices,
                        empty_rows, form_from_case, run_check)
 from .feedback import FeedbackStore, give_feedback
@@ -258,6 +258,10 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
 
         def bot(message, messages, ui_lang):
             before = list(messages or [])
+            if not (message or "").strip():  # an empty submission: a notice, the conversation unchanged
+                gr.Warning(answer_turn(assistant, "", [], ui_lang).text.lstrip("⚠️ "))
+                yield before, gr.skip()
+                return
             if (message or "").strip() and before and before[-1].get("role") == "user":
                 before = before[:-1]  # add_question showed it already; respond() adds it back
             for msgs, record in respond(assistant, message, before, ui_lang, stream_delay):
