@@ -54,7 +54,7 @@ LIST_MARGIN = 0.02    # how far below the best a list item may score and still b
 ITEM_MARGIN = 0.025
 MAX_LIST = 8
 COMPLEMENT = True         # add the best source sentence when it comes from another paragraph
-COMPLEMENT_MARGIN = 0.02
+COMPLEMENT_MARGIN = 0.04
 LIST_CATEGORIES = {"risk_factor", "differential", "treatment", "patient_treatment", "site", "population",
                    "timeline", "sign", "pathophysiology", "histology", "migration", "course"}
 HEADER_OF = {"risk_factor": "risk_factors", "differential": "differential", "treatment": "treatment",
@@ -202,6 +202,8 @@ class Composer:
                 r += CATEGORY_BONUS
                 if modalities and st.modality in modalities:
                     r += CATEGORY_BONUS
+                if (intents.has("dose") and st.has_dose) or (intents.has("duration") and st.has_duration):
+                    r += CATEGORY_BONUS
             if st.is_case == case:
                 r += CASE_BONUS
             items.append((r, "statement", st))
@@ -211,7 +213,7 @@ class Composer:
                 r = rel([row_of.get(f"{pid}:{lg}:s{i}") for lg in ("fr", "en")] if n > 1 else
                         [row_of.get(f"{pid}:{lg}") for lg in ("fr", "en")])
                 if case == (h.section in ("case", "figures")):
-                    r += CASE_BONUS
+                    r += CASE_BONUS / 2  # statements carry the patient's structured details
                 items.append((r, "sentence", (h, i if n > 1 else -1)))
         if not items:
             return self._extractive(question, lang, intents, hits, resolved)
@@ -232,10 +234,20 @@ class Composer:
             header = ("patient_treatment" if cat == "patient_treatment" else "timeline" if cat == "timeline"
                       else HEADER_OF.get(cat))
             extra = None
-            if COMPLEMENT and best_sentence and best_sentence[0] >= best_rel - COMPLEMENT_MARGIN:
-                h, idx = best_sentence[1]
-                if h.paragraph_id not in {src for st in chosen for src in st.sources}:
-                    extra = (h, idx)
+            if COMPLEMENT:
+                # The best source sentence that the chosen statements do not already say.
+                said = [st.text(lang) for st in chosen]
+                for r, k, it in items:
+                    if r < best_rel - COMPLEMENT_MARGIN:
+                        break
+                    if k != "sentence":
+                        continue
+                    h, idx = it
+                    para = self.kb.paragraph(h.paragraph_id).text(lang)
+                    sent = para if idx < 0 else sentences(para)[idx]
+                    if max(_overlap(sent, x) for x in said) < 0.6:
+                        extra = it
+                        break
             return self._from_statements(question, lang, intents, hits, allowed, chosen, header, resolved, extra)
         picked = [it for r, k, it in items if k == "sentence" and r >= best_rel - ITEM_MARGIN][:2]
         parts, cites = [], []

@@ -61,7 +61,7 @@ class Assistant:
             resolved_prev.append(text)
             prev_lang = self.retriever.language(h, default=prev_lang or "en")
         lang = lang or self.retriever.language(q, default=prev_lang or "en")
-        resolved, intents, _ = resolve(q, resolved_prev)
+        resolved, intents, _ = resolve(q, resolved_prev, focus=strip_topic_name)
         decision = self.scope.decide(q, intents, lang)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .knowledge import KnowledgeBase, LANGS, SECTION_LABELS
+from .knowledge import LANGS, MODALITY_LABELS, SECTION_LABELS, KnowledgeBase
 from .text import sentences
 
 
@@ -67,7 +67,8 @@ def make_chunks(kb: KnowledgeBase, sentence_views: bool = True, max_words: int =
         for ev in kb.timeline:
             p = kb.paragraph(ev.sources[0])
             for lang in LANGS:
-                parts = [ev.date] + [x.get(lang) for x in (ev.finding, ev.treatment, ev.outcome) if x]
+                parts = [ev.date, MODALITY_LABELS.get(ev.modality or "", {}).get(lang, "")]
+                parts += [x.get(lang) for x in (ev.finding, ev.treatment, ev.outcome) if x]
                 out.append(Chunk(f"{p.id}:{lang}:t:{ev.id}", p.id, lang, p.section, p.topics, "fact",
                                  " ".join(parts)))
     return out

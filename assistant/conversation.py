@@ -47,10 +47,14 @@ def merge_intents(new: Intents, previous: Intents) -> Intents:
     return Intents(scores)
 
 
-def resolve(question: str, history: list[str] | None) -> tuple[str, Intents, bool]:
-    """(text to search, intents, whether it was a follow-up)."""
-    intents = detect_intents(question)
+def resolve(question: str, history: list[str] | None, focus=lambda text: text) -> tuple[str, Intents, bool]:
+    """(text to search, intents, whether it was a follow-up).
+
+    ``focus`` maps a text to what intents are read from (the API drops the disease's own name,
+    so 'transient migratory osteoporosis' does not read as a question about migration).
+    """
+    intents = detect_intents(focus(question))
     previous = history[-1] if history else None
     if not is_followup(question, previous):
         return question, intents, False
-    return f"{question} {previous}", merge_intents(intents, detect_intents(previous)), True
+    return f"{question} {previous}", merge_intents(intents, detect_intents(focus(previous))), True

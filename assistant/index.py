@@ -29,7 +29,7 @@ from .chunks import Chunk, make_chunks
 from .embedders import Embedder
 from .knowledge import KnowledgeBase
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 VECTORS, CHUNKS, MANIFEST = "vectors.faiss", "chunks.json", "manifest.json"
 
 
@@ -57,13 +57,22 @@ class VectorIndex:
         return out
 
 
+def _chunks_digest(chunks: list[Chunk]) -> str:
+    h = hashlib.sha256()
+    for c in chunks:
+        h.update(f"{c.id}\x00{c.text}\x00".encode())
+    return h.hexdigest()[:16]
+
+
 def _manifest_for(kb: KnowledgeBase, embedder: Embedder, sentence_views: bool, max_words: int) -> dict:
+    # The chunks' own digest catches changes in how chunks are made, not only in the knowledge.
     return {
         "format_version": FORMAT_VERSION,
         "embedder": embedder.id,
         "dim": int(embedder.dim),
         "chunking": {"sentence_views": sentence_views, "max_words": max_words},
         "knowledge_digest": kb.digest,
+        "chunks_digest": _chunks_digest(make_chunks(kb, sentence_views, max_words)),
         "index_type": "IndexFlatIP",
     }
 
@@ -125,7 +134,7 @@ def load(folder: Path, expected: dict) -> VectorIndex:
         raise IndexError_(f"corrupted manifest ({exc})") from None
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexError_(f"stale: format {manifest.get('format_version')} != {FORMAT_VERSION}")
-    for key in ("embedder", "dim", "chunking", "knowledge_digest"):
+    for key in ("embedder", "dim", "chunking", "knowledge_digest", "chunks_digest"):
         if manifest.get(key) != expected[key]:
             raise IndexError_(f"stale: {key} changed ({manifest.get(key)!r} -> {expected[key]!r})")
     try:

@@ -51,6 +51,17 @@ SECTION_LABELS: dict[str, dict[str, str]] = {
     "conclusion": {"fr": "Conclusion", "en": "Conclusion"},
 }
 
+MODALITY_LABELS: dict[str, dict[str, str]] = {
+    "clinical": {"fr": "Clinique", "en": "Clinical"},
+    "mri": {"fr": "IRM", "en": "MRI"},
+    "bone_scan": {"fr": "Scintigraphie osseuse", "en": "Bone scan"},
+    "dxa": {"fr": "Ostéodensitométrie (DXA)", "en": "Bone densitometry (DXA)"},
+    "radiograph_ct": {"fr": "Radiographie / scanner", "en": "Radiograph / CT"},
+    "labs": {"fr": "Biologie", "en": "Laboratory tests"},
+    "joint_fluid": {"fr": "Liquide articulaire", "en": "Joint fluid"},
+    "biopsy": {"fr": "Biopsie", "en": "Biopsy"},
+}
+
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .knowledge import KnowledgeBase
+from .knowledge import MODALITY_LABELS, KnowledgeBase
 
 CASE_SECTIONS = ("case", "figures")
 
@@ -52,7 +52,9 @@ def build_statements(kb: KnowledgeBase) -> list[Statement]:
         for lang in ("fr", "en"):
             date = ev.date + (" (~)" if ev.approximate else "")
             parts = [x.get(lang) for x in (ev.finding, ev.treatment, ev.outcome) if x]
-            texts[lang] = f"{date}, {_KNEE[ev.knee][lang]} : " if lang == "fr" else f"{date}, {_KNEE[ev.knee][lang]}: "
+            mod = MODALITY_LABELS.get(ev.modality or "", {}).get(lang)
+            where = f"{_KNEE[ev.knee][lang]}" + (f", {mod}" if mod else "")
+            texts[lang] = f"{date}, {where} : " if lang == "fr" else f"{date}, {where}: "
             texts[lang] += " ".join(parts)
         out.append(Statement(ev.id, "timeline", ev.modality, texts["fr"], texts["en"], ev.sources, True,
                              order=100_000 + n))
