@@ -96,6 +96,15 @@ def start_app(port: int, embedder: str | None, timeout: float = 300) -> subproce
     sys.exit(f"load_app: the app did not answer within {timeout:.0f} s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -110,8 +119,14 @@ def run(url: str, users: int, seconds: float, seed: int = 0) -> dict:
     lat: dict[str, list[float]] = {"chat": [], "check": []}
     errors: dict[str, list[str]] = {"chat": [], "check": []}
     lock = threading.Lock()
-    ready = threading.Barrier(users + 1)
     deadline = [0.0]
+    per_user = [0] * users
+
+    def set_clock() -> None:  # runs once, before any thread is released
+        deadline[1:] = [time.perf_counter()]
+        deadline[0] = deadline[1] + seconds
+
+    ready = threading.Barrier(users + 1, action=set_clock)
 
     def user(i: int) -> None:
         rng = random.Random(seed * 1000 + i)
@@ -136,6 +151,7 @@ def run(url: str, users: int, seconds: float, seed: int = 0) -> dict:
                 dt = time.perf_counter() - t0
                 with lock:
                     lat[op].append(dt)
+                    per_user[i] += 1
                     if bad:
                         errors[op].append(f"bad answer: {str(out)[:120]}")
             except Exception as exc:  # noqa: BLE001 - every failure is counted
@@ -146,13 +162,13 @@ def run(url: str, users: int, seconds: float, seed: int = 0) -> dict:
     for th in threads:
         th.start()
     ready.wait()
-    t_start = time.perf_counter()
-    deadline[0] = t_start + seconds
+    t_start = deadline[1]
     for th in threads:
         th.join(timeout=seconds + 120)
     elapsed = time.perf_counter() - t_start
     hung = sum(th.is_alive() for th in threads)
     return {"url": url, "users": users, "seconds": seconds, "elapsed": elapsed, "hung_clients": hung,
+            "active_users": sum(n > 0 for n in per_user), "requests_per_user": [min(per_user), max(per_user)],
             "latency": lat, "errors": {k: v for k, v in errors.items()}}
 
 
@@ -196,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         proc = start_app(port, args.embedder)
         print(f"load_app: app up in {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
         url = f"http://127.0.0.1:{port}/"
+    load_before = os.getloadavg()[0]
+    cpu0 = cpu_seconds(proc.pid) if proc else None
     try:
         res = run(url, args.users, args.seconds, args.seed)
+        cpu1 = cpu_seconds(proc.pid) if proc else None
     finally:
         if proc is not None:
             proc.terminate()
@@ -207,15 +226,23 @@ def main(argv: list[str] | None = None) -> int:
                 proc.kill()
             Path(proc.log_path).unlink(missing_ok=True)
     res["cpus"] = os.cpu_count()
-    print(f"\n{args.users} users, {res['elapsed']:.0f} s, {res['cpus']} CPUs, {url}"
-          + (f", {res['hung_clients']} hung clients" if res["hung_clients"] else "") + "\n")
+    res["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    if cpu0 is not None and cpu1 is not None:
+        res["server_cpu_s"] = round(cpu1 - cpu0, 2)
+    print(f"\n{args.users} users, {res['elapsed']:.0f} s, {res['cpus']} CPUs, {url}; "
+          f"1-min load average {res['loadavg_1min'][0]} -> {res['loadavg_1min'][1]}"
+          + (f"; server CPU {res['server_cpu_s']:.1f} s ({100 * res['server_cpu_s'] / res['elapsed']:.0f}% of one "
+             f"core)" if "server_cpu_s" in res else "")
+          + (f"; {res['hung_clients']} hung clients" if res["hung_clients"] else "")
+          + f"; {res['active_users']} users active, {res['requests_per_user'][0]}-{res['requests_per_user'][1]} "
+            "requests each\n")
     print(table(res))
     errs = res["errors"]["chat"] + res["errors"]["check"]
     if errs:
         print("\nfirst errors:\n" + "\n".join(f"- {e}" for e in errs[:10]))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
-    return 1 if errs or res["hung_clients"] else 0
+    return 1 if errs or res["hung_clients"] or res["active_users"] < args.users else 0
 
 
 if __name__ == "__main__":

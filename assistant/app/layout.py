@@ -10,6 +10,7 @@ host only.
 What it leaves out: the handlers' logic (:mod:`.chat`, :mod:`.checking`, :mod:`.feedback`,
 :mod:`.sources`, :mod:`.timeline`), which are plain Python and tested without a server.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -118,6 +119,7 @@ def build_app(assistant, feedback_path: str | Path | None = None, *, stream_dela
               default_lang: str = "en"):
     """The app (not launched). ``assistant``: an :class:`assistant.api.Assistant` (or anything
     with ``ask``, ``check`` and ``kb``). ``feedback_path``: where opt-in feedback goes (None: off)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing about the user is sent anywhere
     import gradio as gr
 
     kb = assistant.kb
