@@ -53,6 +53,7 @@ CASE_BONUS = 0.02      # the patient when the question is about him, the disease
 LIST_MARGIN = 0.02    # how far below the best a list item may score and still be listed
 ITEM_MARGIN = 0.025
 MAX_LIST = 8
+WHOLE_CATEGORIES = {"patient_treatment"}
 COMPLEMENT = True         # add the best source sentence when it comes from another paragraph
 COMPLEMENT_MARGIN = 0.04
 LIST_CATEGORIES = {"risk_factor", "differential", "treatment", "patient_treatment", "site", "population",
@@ -227,9 +228,10 @@ class Composer:
             margin = LIST_MARGIN if is_list else ITEM_MARGIN
             # The best statement's siblings: same category, same subject (patient or disease), same
             # modality; from its own paragraph (a list in the source stays whole) or close in score.
+            whole = cat in WHOLE_CATEGORIES  # the patient's treatments read as one list across episodes
             chosen = [it for r, k, it in items if k == "statement" and it.category == cat
                       and it.is_case == best.is_case and (same_modality is None or it.modality == same_modality)
-                      and ((is_list and home & set(it.sources)) or r >= best_rel - margin)][:MAX_LIST]
+                      and (whole or (is_list and home & set(it.sources)) or r >= best_rel - margin)][:MAX_LIST]
             chosen.sort(key=lambda st: st.order)
             header = ("patient_treatment" if cat == "patient_treatment" else "timeline" if cat == "timeline"
                       else HEADER_OF.get(cat))

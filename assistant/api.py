@@ -25,6 +25,9 @@ from .statements import build_statements
 from .text import strip_topic_name
 
 
+FOLLOWUP_OWN = 0.6  # weight of a follow-up's own words against the resolved question
+
+
 class Assistant:
     """Load once, ask many times. Thread-safe for concurrent ``ask`` calls."""
 
@@ -61,18 +64,26 @@ class Assistant:
             resolved_prev.append(text)
             prev_lang = self.retriever.language(h, default=prev_lang or "en")
         lang = lang or self.retriever.language(q, default=prev_lang or "en")
-        resolved, intents, _ = resolve(q, resolved_prev, focus=strip_topic_name)
+        resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
         decision = self.scope.decide(q, intents, lang)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
         focus = strip_topic_name(resolved)
         hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents)
+        searches = [(focus, None)]
         topics = intents.topics() - {"case"}
         if topics:  # structured retrieval: also the best passages of the asked topic
-            extra = self.retriever.search(focus, k=3, topics=topics, intents=intents)
+            searches.append((focus, topics))
+        if followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
+            searches.append((strip_topic_name(q), None))
+        for text, tops in searches[1:]:
+            extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
-        answer = self.composer.compose(q, lang, intents, hits, resolved,
-                                       self.retriever.score_chunks(focus), self.retriever.row_of)
+        scores = self.retriever.score_chunks(focus)
+        if followup:
+            own = self.retriever.score_chunks(strip_topic_name(q))
+            scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))
+        answer = self.composer.compose(q, lang, intents, hits, resolved, scores, self.retriever.row_of)
         use_llm = self.settings.llm is not None if generate is None else generate
         if use_llm and not answer.abstained and self.settings.llm is not None:
             from .generation import Generator

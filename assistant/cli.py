@@ -77,7 +77,9 @@ def ask(
     if batch and sys.stdin.isatty():
         typer.echo("tmo: reading one question per line from stdin (Ctrl-D to end).", err=True)
     assistant = _load_assistant(embedder, index_dir)
-    questions = (line.rstrip("\n") for line in sys.stdin) if batch else iter([question])
+    # Bytes decoded leniently: one bad byte on stdin must not end a batch.
+    stdin = (raw.decode("utf-8", errors="replace") for raw in sys.stdin.buffer) if batch else ()
+    questions = (line.rstrip("\r\n") for line in stdin) if batch else iter([question])
     failed = False
     for q in questions:
         if batch and not q.strip():

@@ -188,7 +188,11 @@ class KnowledgeBase:
 def _read_yaml(path: Path) -> object:
     if not path.is_file():
         raise KnowledgeError(f"{path}: missing. Restore it from git (git checkout -- {path.name}).")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{path}: cannot be read as UTF-8 text ({exc}). Restore it from git "
+                             f"(git checkout -- {path.name}) or save it as UTF-8.") from None
     try:
         return yaml.load(text, Loader=_LOADER)  # the safe loader, in C when built
     except yaml.YAMLError as exc:

@@ -281,11 +281,6 @@ def test_invalid_knowledge_exits_2_naming_file_and_entry(knowledge_copy, tmp_pat
     assert not (tmp_path / "idx" / MANIFEST).exists()  # nothing built from broken knowledge
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "assistant/knowledge.py _read_yaml (line 191 today) reads with encoding='utf-8' outside its try: a knowledge file "
-    "that is not UTF-8 raises a bare UnicodeDecodeError; the CLI catches it as a ValueError, so the user gets "
-    "exit 2 but only \"tmo: error: 'utf-8' codec can't decode byte 0xff in position 0\", naming neither the "
-    "file nor a fix"))
 def test_knowledge_file_not_utf8_is_a_clear_error(knowledge_copy, tmp_path):
     _break(knowledge_copy, "paragraphs_binary")
     r = runner.invoke(app, ["ask", Q_EN, *HASH, "--index-dir", str(tmp_path / "idx")],
@@ -457,10 +452,6 @@ def test_invalid_utf8_on_stdin_in_a_c_locale_is_handled(tmp_path):
     assert p.returncode == 0 and json.loads(p.stdout.decode().strip().splitlines()[-1])["answer"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "assistant/cli.py:80 (ask) iterates sys.stdin without an error handler: under a UTF-8 locale with strict "
-    "decoding (PYTHONIOENCODING=utf-8, or LANG=en_US.UTF-8 on a desktop) a non-UTF-8 byte on stdin makes "
-    "`tmo ask -` die with a UnicodeDecodeError traceback"))
 def test_invalid_utf8_on_stdin_with_strict_decoding_is_a_clear_error(tmp_path):
     p = _run(["ask", "--json", *HASH, "--index-dir", str(tmp_path / "i")],
              input=b"genou \xff knee\n" + Q_EN.encode() + b"\n", env=_env(PYTHONIOENCODING="utf-8"))
@@ -474,10 +465,6 @@ def test_invalid_utf8_on_check_stdin_is_a_clear_error(tmp_path):
     assert p.returncode in (0, 2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Settings.from_env() enables the LLM when TMO_LLM_BASE_URL and TMO_LLM_MODEL are set, and Assistant.ask "
-    "then imports assistant.generation (assistant/api.py, Assistant.ask, line 78), a module that does not exist: every "
-    "`tmo ask` dies with ModuleNotFoundError and a traceback"))
 def test_llm_endpoint_configured_but_unavailable_still_answers(tmp_path):
     p = _run(["ask", Q_EN, "--json", *HASH, "--index-dir", str(tmp_path / "i")],
              env=_env(TMO_LLM_BASE_URL="http://127.0.0.1:9/v1", TMO_LLM_MODEL="none"))

@@ -347,9 +347,6 @@ def test_deeply_nested_dict_is_a_case_error(depth):
     _assert_case_error(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "parse_case(str) calls json.loads outside its RecursionError guard (assistant/checker/case.py:492): "
-    "a deeply nested JSON text raises RecursionError instead of CaseError"))
 def test_deeply_nested_json_text_is_a_case_error():
     with pytest.raises(CaseError):
         parse_case("[" * 100_000 + "]" * 100_000)

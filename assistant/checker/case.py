@@ -494,6 +494,9 @@ def parse_case(obj: Case | dict | str | bytes) -> Case:
             pos = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
             raise CaseError(f"case: not valid JSON{pos} ({exc.msg if hasattr(exc, 'msg') else exc}); "
                             "check quotes, commas and braces", field="(json)") from None
+        except RecursionError:
+            raise CaseError("case: JSON nested too deeply; a case is a flat object with an episodes list",
+                            field="(json)") from None
     if not isinstance(obj, dict):
         raise CaseError(f"case: expected a JSON object {{...}} with fields such as age, sex, episodes; "
                         f"got {type(obj).__name__}", field="(case)")
