@@ -65,10 +65,11 @@ class Assistant:
             prev_lang = self.retriever.language(h, default=prev_lang or "en")
         lang = lang or self.retriever.language(q, default=prev_lang or "en")
         resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
-        decision = self.scope.decide(q, intents, lang)
+        focus = strip_topic_name(resolved)
+        scores = self.retriever.score_chunks(focus)
+        decision = self.scope.decide(q, intents, lang, best_dense=float(scores[0].max()))
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
-        focus = strip_topic_name(resolved)
         hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents)
         searches = [(focus, None)]
         topics = intents.topics() - {"case"}
@@ -79,7 +80,6 @@ class Assistant:
         for text, tops in searches[1:]:
             extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
-        scores = self.retriever.score_chunks(focus)
         if followup:
             own = self.retriever.score_chunks(strip_topic_name(q))
             scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))

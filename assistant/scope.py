@@ -19,7 +19,7 @@ from functools import lru_cache
 from .intents import CUES, GENERIC, Intents
 from .knowledge import KnowledgeBase
 from .statements import CASE_SECTIONS, Statement
-from .text import STOPWORDS, _stemmer, fold, words
+from .text import STOPWORDS, _stemmer, fold, strip_topic_name, words
 
 # Everyday words that carry no subject of their own (lay questions use them a lot).
 EVERYDAY = frozenset(
@@ -30,11 +30,13 @@ EVERYDAY = frozenset(
     months year years people person someone doctor docteur medecin article report paper case avoir faire etre
     aller venir falloir faut dois doit devrais pourrait peut peux vrai vraiment chose choses quelque beaucoup
     souvent toujours encore deja bien mal bon mauvais moment temps jour jours semaine semaines mois an ans annee
-    annees gens personne medecins question reponse donne donner donnez dis dites montre moi""".split()
+    annees gens personne medecins question reponse donne donner donnez dis dites montre moi avait avaient etait
+    etaient eu pris prise prendre had took been result results resultat resultats""".split()
 )
 
 
-ORDINARY_ZIPF = 3.3  # wordfreq Zipf scale: 3 = once per million words
+MIN_DENSE = 0.80  # best cosine of the question with any passage view; below it, nothing is related
+ORDINARY_ZIPF = 3.0  # wordfreq Zipf scale: 3 = once per million words
 
 
 def _original_forms(question: str) -> dict[str, str]:
@@ -96,12 +98,14 @@ class Scope:
         case_texts += [t for g in kb.glossary if any(fold(x) in case_folded for x in g.fr + g.en)
                        for t in g.fr + g.en]
         self.case_vocab = self._vocab(case_texts)
+        self._case_words = tuple(w for w in self.case_vocab if not w.startswith("~"))
         self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
         cue_words = {w for cues in CUES.values() for c in cues for w in words(c)}
         # Words naming the disease itself or its general notions never make a question 'not in the case'.
         self.neutral_vocab = self._vocab(["osteoporose transitoire migrante regionale maladie pathologie "
                                           "osteoporosis transient migratory regional disease condition"])
         self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
+        self._cue_prefixes = tuple(w for w in cue_words if len(w) >= 4)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
         for s in statements:
@@ -127,31 +131,46 @@ class Scope:
             return True
         if len(w) >= 7 and f"~p:{w[:6]}" in vocab:
             return True
-        if fuzzy and len(w) >= 7 and vocab is self.vocab:
-            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86))
+        if fuzzy and len(w) >= 6 and vocab is self.vocab:  # typos: 'osteoprosis', 'patien'
+            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86 if len(w) >= 7 else 0.92))
         return False
 
-    def salient(self, question: str) -> list[str]:
-        return [w for w in words(question) if w not in self.neutral and not w.replace(".", "").isdigit()
-                and len(w) >= 3]
+    def _in_case(self, w: str) -> bool:
+        if self._known(w, self.case_vocab, fuzzy=False) or self._known(w, self.neutral_vocab, fuzzy=False):
+            return True
+        # 'densitometrie' inside 'osteodensitometrie'
+        return len(w) >= 6 and any(w in c for c in self._case_words)
 
-    def decide(self, question: str, intents: Intents, lang: str = "en") -> ScopeDecision:
+    def _domain(self, text: str) -> list[str]:
+        """Words of the source in ``text``, cue words included ('irm', 'dose', 'genou')."""
+        return [w for w in words(text) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
+                and len(w) >= 2 and not w.replace(".", "").isdigit() and self._known(w, self.vocab)]
+
+    def salient(self, question: str, cues: bool = False) -> list[str]:
+        """Content words that could name a subject: not function words, and (unless ``cues``)
+        not intent cues such as 'posologie' or 'treated'."""
+        return [w for w in words(question) if w not in self.neutral and not w.replace(".", "").isdigit()
+                and len(w) >= 3 and (cues or not any(w.startswith(c) for c in self._cue_prefixes))]
+
+    def decide(self, question: str, intents: Intents, lang: str = "en", best_dense: float | None = None) -> ScopeDecision:
+        """Abstain or not. Word counts are taken without the disease's own name (every passage has it)."""
+        if best_dense is not None and best_dense < MIN_DENSE:
+            return ScopeDecision(False, "out_of_scope")
+        question_all, question = question, strip_topic_name(question)
+        if not self._domain(question_all):
+            return ScopeDecision(False, "out_of_scope", tuple(self.salient(question_all)))
         sal = self.salient(question)
         unknown = [w for w in sal if not self._known(w, self.vocab)]
-        known = [w for w in sal if w not in unknown]
-        # Domain words: every KB word of the question, cue words included ('irm', 'dose', 'genou').
-        domain = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
-                  and len(w) >= 2 and not w.replace(".", "").isdigit() and self._known(w, self.vocab)]
-        originals = _original_forms(question)
+        domain = self._domain(question)
+        originals = _original_forms(question_all)
         # An unknown word is 'foreign' (a subject the source never treats: another disease, a drug
         # it never names) when it is rare in everyday language and no typo of a common word;
         # ordinary words ('initial', 'found', 'taux') and typos are not.
-        foreign = [w for w in unknown if not _ordinary(originals.get(w, w), lang)]
-        if not domain:
+        foreign = [w for w in self.salient(question_all) if not self._known(w, self.vocab)
+                   and not _ordinary(originals.get(w, w), lang)]
+        if len(unknown) >= 2 and len(unknown) >= 3 * max(1, len(domain)):
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
-        if len(unknown) >= 2 and len(unknown) >= 3 * len(domain):
-            return ScopeDecision(False, "out_of_scope", tuple(unknown))
-        if foreign and 2 * len(foreign) >= len(known):
+        if foreign and 2 * len(foreign) > len(domain):
             return ScopeDecision(False, "out_of_scope", tuple(foreign))
         asked = [w for w in words(question) if w in self.drugs]
         for drug in asked:
@@ -160,12 +179,13 @@ class Scope:
                 return ScopeDecision(False, "no_dose", (drug,), drug)
             if intents.has("duration") and not intents.has("course") and not has_duration:
                 return ScopeDecision(False, "no_duration", (drug,), drug)
-        if intents.has("case") and _about_patient(question):
-            # Asked of the patient, a term the discussion uses but the case never does
-            # ('smoker') is something the report does not say about him.
-            missing = [w for w in known if len(w) >= 4 and not self._known(w, self.case_vocab, fuzzy=False)
-                       and not self._known(w, self.neutral_vocab, fuzzy=False)]
-            if missing and len(missing) * 2 >= len(known):
+        if _about_patient(question_all):
+            # Asked of the patient, a subject the case paragraphs never mention ('smoker', 'BMI',
+            # 'job') is something the report does not say about him.
+            subjects = self.salient(question, cues=True)
+            missing = [w for w in subjects if len(w) >= 3 and (w in foreign or self._known(w, self.vocab))
+                       and not self._in_case(w)]
+            if missing and len(missing) * 2 >= len(subjects):
                 return ScopeDecision(False, "not_in_case", tuple(missing))
         return ScopeDecision(True, "ok", tuple(unknown))
 

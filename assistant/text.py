@@ -29,7 +29,7 @@ STOP_EN = frozenset(
     his how i if in into is it its me my no nor not of on or our ours she should so some such than that the their
     them then there these they this those to too was we were what when where which while who whom why will with
     would you your yours about any there's what's is it's does did was were shall may might must also very
-    tell me please give list""".split()
+    tell me please give list all each every other""".split()
 )
 STOPWORDS = STOP_FR | STOP_EN
 
