@@ -26,11 +26,11 @@ from .text import fold
 # Regression gates for CI: set just under what the default setup measures today (README);
 # the targets in the issues are higher and are reported next to these.
 GATES = {
-    "answer_accuracy": 0.60,
-    "answered_when_answerable": 0.88,
-    "abstention_precision": 0.45,
+    "answer_accuracy": 0.72,
+    "answered_when_answerable": 0.95,
+    "abstention_precision": 0.75,
     "language_match": 0.99,
-    "retrieval_recall@3_fused": 0.80,
+    "retrieval_recall@3_fused": 0.82,
     "checker_verdict": 0.95,
     "checker_differentials": 0.95,
 }
