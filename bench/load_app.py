@@ -20,6 +20,7 @@ import ipaddress
 import json
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -214,9 +215,12 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://127.0.0.1:{port}/"
     load_before = os.getloadavg()[0]
     cpu0 = cpu_seconds(proc.pid) if proc else None
+    me0 = resource.getrusage(resource.RUSAGE_SELF)
     try:
         res = run(url, args.users, args.seconds, args.seed)
         cpu1 = cpu_seconds(proc.pid) if proc else None
+        me1 = resource.getrusage(resource.RUSAGE_SELF)
+        res["client_cpu_s"] = round(me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime, 2)
     finally:
         if proc is not None:
             proc.terminate()
@@ -233,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
           f"1-min load average {res['loadavg_1min'][0]} -> {res['loadavg_1min'][1]}"
           + (f"; server CPU {res['server_cpu_s']:.1f} s ({100 * res['server_cpu_s'] / res['elapsed']:.0f}% of one "
              f"core)" if "server_cpu_s" in res else "")
+          + f"; load generator CPU {res['client_cpu_s']:.1f} s"
           + (f"; {res['hung_clients']} hung clients" if res["hung_clients"] else "")
           + f"; {res['active_users']} users active, {res['requests_per_user'][0]}-{res['requests_per_user'][1]} "
             "requests each\n")
