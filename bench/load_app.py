@@ -6,7 +6,7 @@ Starts ``tmo chat`` on a free loopback port in a subprocess (or targets ``--url`
 them follow-ups in the same session), one in four is a ``/check`` of a free-text vignette.
 Prints a Markdown table: requests, errors, throughput, p50/p95/max latency per operation.
 
-Not a test: run it by hand (``make load`` if wired, or ``python bench/load_app.py``). Only
+Not a test: run it by hand (``python bench/load_app.py``). Only
 loopback addresses are accepted: this is not a tool for loading someone else's server.
 
     python bench/load_app.py                       # 20 users, 30 s, launches the app
