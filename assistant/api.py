@@ -68,7 +68,8 @@ class Assistant:
         focus = strip_topic_name(resolved)
         scores = self.retriever.score_chunks(focus)
         # A follow-up is judged with what it refers to ("For how long?" after a treatment question).
-        decision = self.scope.decide(resolved if followup else q, intents, lang, best_dense=float(scores[0].max()))
+        decision = self.scope.decide(resolved if followup else q, intents, lang, best_dense=float(scores[0].max()),
+                                     embedder=self.embedder.id)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
         hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents)

@@ -24,7 +24,7 @@ from .intents import Intents, detect_intents
 from .knowledge import KnowledgeBase
 from .lexical import BM25Index, query_tokens
 from .settings import Settings
-from .text import detect_language, fold, stems, words
+from .text import detect_language, fold, iso_dates, stems, strip_topic_name, words
 
 
 @dataclass
@@ -111,7 +111,8 @@ class Retriever:
         dense = self.index.all_scores(self.query_vector(q)) if mode in ("rrf", "dense") else zeros
         if mode in ("rrf", "bm25"):
             toks = query_tokens(q)
-            exp = [t for e in self.expansions(q) for t in stems(e, "fr") + stems(e, "en") if t not in toks]
+            extra = self.expansions(q) + iso_dates(q)
+            exp = [t for e in extra for t in stems(e, "fr") + stems(e, "en") if t not in toks]
             lex = self.bm25.scores(toks + list(dict.fromkeys(exp)))
         else:
             lex = zeros
@@ -122,6 +123,8 @@ class Retriever:
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
                intents: Intents | None = None, mode: str | None = None) -> list[Hit]:
         q = self.check_query(query)
+        if self.settings.strip_topic_name:
+            q = strip_topic_name(q)
         k = k or self.settings.top_k
         mode = mode or self.settings.fusion
         langs = set(langs)

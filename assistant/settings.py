@@ -43,9 +43,11 @@ class Settings(BaseModel):
     fusion: Literal["rrf", "dense", "bm25"] = "rrf"
     rrf_k: int = Field(default=20, ge=1, le=1000)
     dense_weight: float = Field(default=1.0, ge=0)
-    bm25_weight: float = Field(default=1.0, ge=0)
+    bm25_weight: float = Field(default=0.7, ge=0)
     topic_boost: float = Field(default=0.25, ge=0)
     glossary_expansion: bool = True
+    # Drop the disease's own name before matching: every passage is about it.
+    strip_topic_name: bool = True
     # Input limits: longer questions are refused with a message, not truncated silently.
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     llm: LLMSettings | None = None

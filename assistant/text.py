@@ -124,10 +124,54 @@ _TOPIC_NAME = re.compile(
 )
 
 
+def _fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded character, the index of the original character."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        for f in fold(ch):
+            out.append(f)
+            where.append(i)
+    return "".join(out), where
+
+
 def strip_topic_name(text: str) -> str:
     """Drop the disease's own name ('transient migratory osteoporosis', 'cette maladie'):
     every passage of this single-topic source is about it, so it only adds noise to matching.
-    Returns the folded remainder, or the folded text when nothing else is left."""
-    folded = " ".join(fold(text).split())
-    rest = " ".join(_TOPIC_NAME.sub(" ", folded).split())
-    return rest if content_words(rest) else folded
+    Accents and case of the rest are kept; the text is returned whole when nothing else is left."""
+    folded, where = _fold_map(text)
+    keep = [True] * len(text)
+    for m in _TOPIC_NAME.finditer(folded):
+        if m.end() > m.start():
+            for i in range(where[m.start()], where[m.end() - 1] + 1):
+                keep[i] = False
+    rest = " ".join("".join(ch if k else " " for ch, k in zip(text, keep)).split())
+    return rest if content_words(rest) else " ".join(text.split())
+
+
+_MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def iso_dates(text: str) -> list[str]:
+    """Dates written the French or English way, in the ISO form the knowledge base uses:
+    '8 février 2018' -> '2018-02-08', 'June 2018' -> '2018-06', '9/3/2018' -> '2018-03-09'
+    (day first, as the source writes them)."""
+    f = fold(text)
+    out = []
+    for d, mth, y in re.findall(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", f):
+        out.append(f"{y}-{_MONTHS[mth]:02d}-{int(d):02d}")
+    for mth, d, y in re.findall(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", f):
+        out.append(f"{y}-{_MONTHS[mth]:02d}-{int(d):02d}")
+    for mth, y in re.findall(rf"\b({_MONTH_RE})\.?\s+(\d{{4}})\b", f):
+        out.append(f"{y}-{_MONTHS[mth]:02d}")
+    for d, m, y in re.findall(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b", f):
+        if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
+            out.append(f"{y}-{int(m):02d}-{int(d):02d}")
+    return list(dict.fromkeys(out))
