@@ -33,5 +33,8 @@ eval: setup
 bench: setup
 	$(PY) bench/bench_retrieval.py
 
+load: setup
+	$(PY) bench/load_app.py
+
 clean:
 	rm -rf $(VENV) index/*.faiss index/*.json .pytest_cache
