@@ -91,7 +91,8 @@ def score_questions(assistant, questions: list[Question]) -> dict:
         a = [r for r in sel if r["answerable"]]
         return {"n": len(sel), "answer_accuracy": _ratio(sum(r["correct"] for r in a), len(a)),
                 "answered_when_answerable": _ratio(sum(not r["abstained"] for r in a), len(a)),
-                "language_match": _ratio(sum(r["lang_ok"] for r in sel), len(sel))}
+                "language_match": _ratio(sum(r["lang_ok"] for r in sel), len(sel)),
+                "refused_rate": _ratio(sum(r["abstained"] for r in sel), len(sel))}
 
     out = summary(rows)
     out.update({
@@ -188,9 +189,9 @@ def _chart(report: dict, path: Path) -> None:
     axes[0].set_ylim(0, 1)
     axes[0].set_title("Answer accuracy by language")
     axes[1].bar(topics, [q["by_topic"][t]["answer_accuracy"] if t != "out_of_scope" else
-                         1 - q["by_topic"][t]["answered_when_answerable"] for t in topics], color="#4f81bd")
+                         q["by_topic"][t]["refused_rate"] for t in topics], color="#4f81bd")
     axes[1].set_ylim(0, 1)
-    axes[1].set_title("Accuracy by topic (out_of_scope: abstention)")
+    axes[1].set_title("Accuracy by topic (out_of_scope: share refused)")
     axes[1].tick_params(axis="x", rotation=70, labelsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
