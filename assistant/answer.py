@@ -247,7 +247,9 @@ class Composer:
                     h, idx = it
                     para = self.kb.paragraph(h.paragraph_id).text(lang)
                     sent = para if idx < 0 else sentences(para)[idx]
-                    if max(_overlap(sent, x) for x in said) < 0.6:
+                    cited = h.paragraph_id in {src for st in chosen for src in st.sources}
+                    # Already said: close wording, or looser wording of a paragraph already cited.
+                    if max(_overlap(sent, x) for x in said) < (0.4 if cited else 0.6):
                         extra = it
                         break
             return self._from_statements(question, lang, intents, hits, allowed, chosen, header, resolved, extra)
