@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .case import Case, Episode
+from ..knowledge import Bilingual, Record
 
 Status = Literal["met", "not_met", "unknown"]
 KINDS = ("entry", "supportive", "confirmatory", "red_flag", "context")
@@ -35,16 +36,9 @@ class CriteriaError(ValueError):
     """The criteria file is invalid; the message names the entry and the fix."""
 
 
-class _Rec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Text(_Rec):
-    fr: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
+# The knowledge base's record base and FR/EN text model, shared rather than written again.
+_Rec = Record
+Text = Bilingual
 
 
 class Criterion(_Rec):
