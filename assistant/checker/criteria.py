@@ -176,8 +176,17 @@ class Leaf(Rule):
 
 
 @dataclass
-class AnyOf(Rule):
+class _Compound(Rule):
+    """A rule over sub-rules; its fields are theirs."""
+
     rules: list[Rule]
+
+    def fields(self) -> list[str]:
+        return [f for r in self.rules for f in r.fields()]
+
+
+@dataclass
+class AnyOf(_Compound):
 
     def eval(self, obj: Any, derived: dict) -> Result:
         res = [r.eval(obj, derived) for r in self.rules]
@@ -188,16 +197,11 @@ class AnyOf(Rule):
             return Result("not_met", [h for r in res for h in r.hits])
         return Result("unknown", [h for r in res for h in r.hits])
 
-    def fields(self) -> list[str]:
-        return [f for r in self.rules for f in r.fields()]
-
 
 @dataclass
-class AnyKnown(Rule):
+class AnyKnown(_Compound):
     """Alternatives describing one fact (``fever`` or ``temperature_c``): not met as soon as one of them
     is known and none is met; unknown only when all are unknown."""
-
-    rules: list[Rule]
 
     def eval(self, obj: Any, derived: dict) -> Result:
         res = [r.eval(obj, derived) for r in self.rules]
@@ -209,13 +213,9 @@ class AnyKnown(Rule):
             return Result("not_met", [h for r in known for h in r.hits])
         return Result("unknown", [h for r in res for h in r.hits])
 
-    def fields(self) -> list[str]:
-        return [f for r in self.rules for f in r.fields()]
-
 
 @dataclass
-class AllOf(Rule):
-    rules: list[Rule]
+class AllOf(_Compound):
 
     def eval(self, obj: Any, derived: dict) -> Result:
         res = [r.eval(obj, derived) for r in self.rules]
@@ -225,9 +225,6 @@ class AllOf(Rule):
         if all(r.status == "met" for r in res):
             return Result("met", [h for r in res for h in r.hits])
         return Result("unknown", [h for r in res for h in r.hits])
-
-    def fields(self) -> list[str]:
-        return [f for r in self.rules for f in r.fields()]
 
 
 @dataclass
