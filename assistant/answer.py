@@ -16,9 +16,11 @@ from dataclasses import asdict, dataclass, field
 
 from .intents import Intents
 from .knowledge import KnowledgeBase, SECTION_LABELS
+from .patient import PatientFile
 from .retriever import Hit
 from .scope import ScopeDecision
 from .statements import Statement
+from .subject import Subject
 from .text import sentences, words
 
 # Which statements answer which intent, most specific first.
@@ -50,6 +52,7 @@ MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imagi
 LEX_WEIGHT = 0.03      # BM25 (normalised) next to cosine similarity
 CATEGORY_BONUS = 0.01  # a statement of the asked category (and modality)
 CASE_BONUS = 0.02      # the patient when the question is about him, the disease otherwise
+SUBJECT_BONUS = 0.04   # the same, when the question names its subject outright
 LIST_MARGIN = 0.02    # how far below the best a list item may score and still be listed
 ITEM_MARGIN = 0.025
 MAX_LIST = 8
@@ -156,6 +159,7 @@ def best_quote(paragraph_text: str, statement_text: str) -> str:
 class Composer:
     def __init__(self, kb: KnowledgeBase, statements: list[Statement]) -> None:
         self.kb, self.statements = kb, statements
+        self.patient = PatientFile(kb, statements)
 
     # -- abstention -------------------------------------------------------------------------
     def refuse(self, question: str, lang: str, decision: ScopeDecision, resolved: str, intents: Intents) -> Answer:
@@ -166,7 +170,8 @@ class Composer:
 
     # -- composition ------------------------------------------------------------------------
     def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str,
-                scores: tuple | None = None, row_of: dict[str, int] | None = None) -> Answer:
+                scores: tuple | None = None, row_of: dict[str, int] | None = None,
+                subject: Subject = None) -> Answer:
         """Pick what answers best among the retrieved paragraphs' sentences and statements.
 
         Every sentence and every statement (fact, timeline step) has its own embedding
@@ -182,7 +187,15 @@ class Composer:
         dense, lex = scores
         lex_max = float(lex.max()) or 1.0
         allowed = {h.paragraph_id: h for h in hits}
-        case = intents.has("case", "timeline")
+        if subject == "case":
+            picked = self.patient.pick(question, intents)
+            if picked:
+                chosen = [st for st in picked[0] if any(src in allowed for src in st.sources)]
+                if chosen:
+                    return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
+                                                 resolved)
+        case = subject == "case" if subject else intents.has("case", "timeline")
+        case_bonus = SUBJECT_BONUS if subject else CASE_BONUS
         wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
         modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
 
@@ -206,7 +219,7 @@ class Composer:
                 if (intents.has("dose") and st.has_dose) or (intents.has("duration") and st.has_duration):
                     r += CATEGORY_BONUS
             if st.is_case == case:
-                r += CASE_BONUS
+                r += case_bonus
             items.append((r, "statement", st))
         for pid, h in allowed.items():
             n = len(sentences(self.kb.paragraph(pid).text(lang)))
@@ -214,7 +227,7 @@ class Composer:
                 r = rel([row_of.get(f"{pid}:{lg}:s{i}") for lg in ("fr", "en")] if n > 1 else
                         [row_of.get(f"{pid}:{lg}") for lg in ("fr", "en")])
                 if case == (h.section in ("case", "figures")):
-                    r += CASE_BONUS / 2  # statements carry the patient's structured details
+                    r += case_bonus / 2  # statements carry the patient's structured details
                 items.append((r, "sentence", (h, i if n > 1 else -1)))
         if not items:
             return self._extractive(question, lang, intents, hits, resolved)

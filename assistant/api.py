@@ -22,6 +22,7 @@ from .retriever import QueryError, Retriever
 from .scope import Scope
 from .settings import Settings
 from .statements import build_statements
+from .subject import detect_subject
 from .text import strip_topic_name
 
 
@@ -79,13 +80,19 @@ class Assistant:
             searches.append((focus, topics))
         if followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
             searches.append((strip_topic_name(q), None))
+        subject = detect_subject(resolved, history=intents.has("history"))
+        if subject == "case":  # the patient's paragraphs, so his statements can be cited
+            searches.append((focus, "case"))
         for text, tops in searches[1:]:
-            extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
+            if tops == "case":
+                extra = self.retriever.search(text, k=4, sections=("case", "figures"), intents=intents)
+            else:
+                extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if followup:
             own = self.retriever.score_chunks(strip_topic_name(q))
             scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))
-        answer = self.composer.compose(q, lang, intents, hits, resolved, scores, self.retriever.row_of)
+        answer = self.composer.compose(q, lang, intents, hits, resolved, scores, self.retriever.row_of, subject)
         use_llm = self.settings.llm is not None if generate is None else generate
         if use_llm and not answer.abstained and self.settings.llm is not None:
             from .generation import Generator

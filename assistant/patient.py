@@ -1,0 +1,112 @@
+"""Questions about the reported patient (Mr CM): pick his statements by what is asked.
+
+What it does: when a question is explicitly about the patient (see :mod:`assistant.subject`),
+the answer is one of a small, known set of statements (his examinations, treatments and dated
+course), so it is chosen by structure rather than by similarity:
+- a date ('the MRI of 9 June 2018') or an ordinal ('the first bone scan', 'the last MRI',
+  'the second episode') picks steps of his timeline;
+- a modality ('his blood tests', 'la densitométrie') picks his findings of that modality;
+- risk factors, treatment (one drug when a drug is named), migration (the sequence of sites),
+  course and diagnosis pick his statements of that kind.
+It returns ``None`` when nothing structured fits, and the caller falls back to ranking.
+
+What it leaves out: wording and citations (:mod:`assistant.answer`), and questions about the
+disease in general.
+"""
+from __future__ import annotations
+
+import re
+
+from .intents import Intents
+from .knowledge import KnowledgeBase
+from .statements import Statement
+from .text import fold, iso_dates, words
+
+MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
+            "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
+_ORDINALS = (
+    (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart)\b"),
+    (1, r"\b(second|deuxieme|2nd|2e|2eme|seconde)\b"),
+    (2, r"\b(third|troisieme|3rd|3e|3eme)\b"),
+    (-1, r"\b(last|dernier|derniere|final|finale|latest|most recent|plus recent|enfin)\b"),
+)
+_EPISODE = re.compile(r"\b(episode|poussee|flare|localisation|location|atteinte|attack|crise)s?\b")
+
+
+def ordinal(question: str) -> int | None:
+    f = fold(question)
+    for n, pattern in _ORDINALS:
+        if re.search(pattern, f):
+            return n
+    return None
+
+
+class PatientFile:
+    """The patient's statements, indexed for structured picking."""
+
+    def __init__(self, kb: KnowledgeBase, statements: list[Statement]) -> None:
+        by_id = {s.id: s for s in statements}
+        self.events = [(ev, by_id[ev.id]) for ev in kb.timeline if ev.id in by_id]
+        self.facts = [s for s in statements if s.is_case and s.category != "timeline"]
+
+    def _steps(self, keep) -> list[Statement]:
+        return [st for ev, st in self.events if keep(ev)]
+
+    def pick(self, question: str, intents: Intents) -> tuple[list[Statement], str | None] | None:
+        """(statements, header key) answering a question about the patient, or None."""
+        mods = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
+        treatment = intents.has("treatment", "dose", "duration")
+        dates = iso_dates(question)
+        n = ordinal(question)
+        f = fold(question)
+        knee = {k for k, pat in (("right", r"\b(right|droit)\b"), ("left", r"\b(left|gauche)\b")) if re.search(pat, f)}
+        on_knee = (lambda ev: ev.knee in knee) if len(knee) == 1 else (lambda ev: True)
+        if dates:
+            steps = self._steps(lambda ev: any(ev.date.startswith(d) or d.startswith(ev.date) for d in dates)
+                                and (not mods or ev.modality in mods))
+            if steps:
+                return steps, "timeline"
+        # Doses are asked of treatments, even when 'vitamin D' also reads as a lab question.
+        if treatment and mods <= {"labs"} and (intents.has("dose") or not mods):
+            mods = set()
+        if n is not None:
+            if _EPISODE.search(f) and not mods:
+                episodes = sorted({ev.episode for ev, _ in self.events})
+                ep = episodes[n] if -len(episodes) <= n < len(episodes) else None
+                pool = self._steps(lambda ev: ev.episode == ep and (not treatment or ev.treatment is not None))
+            elif mods or treatment:
+                pool = self._steps(lambda ev: on_knee(ev) and ((ev.modality in mods) if mods
+                                                               else ev.treatment is not None))
+            else:  # 'where did it hurt at first?': the n-th step of his story
+                pool = self._steps(on_knee)
+            if pool and -len(pool) <= n < len(pool):
+                return [pool[n]], "timeline"
+        if intents.has("timeline") and (mods or knee):  # 'when did the left knee MRI show edema?'
+            steps = self._steps(lambda ev: on_knee(ev) and (not mods or ev.modality in mods))
+            if steps:
+                return steps, "timeline"
+        if intents.has("migration") and not mods and not treatment:
+            steps = self._steps(lambda ev: ev.modality in ("mri", "bone_scan") or ev.outcome is None
+                                and ev.treatment is None)
+            return (steps, "timeline") if steps else None
+        if mods:
+            found = [s for s in self.facts if s.modality in mods]
+            if found:
+                return found, next(i for i in MODALITY if intents.has(i))
+            steps = self._steps(lambda ev: ev.modality in mods)
+            return (steps, "timeline") if steps else None
+        if intents.has("risk_factors"):
+            found = [s for s in self.facts if s.category == "risk_factor"]
+            return (found, "risk_factors") if found else None
+        if treatment:
+            given = [s for s in self.facts if s.category == "patient_treatment"]
+            # Prefixes, so 'alendronat' or 'calcitonine' still name the drug.
+            asked = {w[:6] for w in words(question) if len(w) >= 5}
+            named = [s for s in given if s.drug and asked & {w[:6] for w in words(s.drug) if len(w) >= 5}]
+            return (named or given, "patient_treatment") if given else None
+        if intents.has("diagnosis"):
+            found = [s for s in self.facts if s.category == "diagnosis"]
+            return (found, None) if found else None
+        if intents.has("timeline"):
+            return [st for _, st in self.events], "timeline"
+        return None

@@ -1,0 +1,56 @@
+"""Whom a question is about: the reported patient (Mr CM), the disease in general, or unsaid.
+
+What it does: reads explicit markers from the question's wording, in French and English:
+- the patient: 'patient', 'M. CM', 'monsieur', a third-person pronoun that is not the French
+  impersonal inversion ('est-il', 'faut-il', 'y a-t-il' say nothing about a person), a past
+  tense ('what did the MRI show', 'que montrait la biologie'), a date of the case (2018, 2019)
+  or one of his knees ('right knee', 'genou gauche');
+- the disease in general: 'in general', 'habituellement', 'typically', 'in this disease',
+  'dans cette pathologie', a question about oneself ('my knee', 'mon genou', 'should I').
+When both kinds are present, the patient wins only when named outright.
+
+What it leaves out: intents (:mod:`assistant.intents`) and history: the history of the disease
+('first described in 1959', 'a été découverte') is past tense about no patient, so the caller
+passes ``history=True`` to ignore tense there.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .text import fold
+
+Subject = Literal["case", "general"] | None
+
+_NAMED = re.compile(r"\b(patient|patients?'s|m\.? ?cm|mr\.? ?cm|monsieur|ce malade|the man|cet homme|le malade"
+                    r"|this case|ce cas|le cas rapporte|the reported case|case report|rapport de cas)\b")
+# A pronoun for a person; French 'il' only when it is not the inversion after a verb ('est-il').
+_PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w'])il\b(?!\s*(y a|faut|s'agit|existe))")
+_PAST = re.compile(
+    r"\b(did|was|were|had|received|showed|underwent|got|given|presented|complained)\b"
+    r"|\b\w{2,}(?<!rr|er|ir|vr|ur|dr)(ait|aient)\b"  # imparfait (montrait, avait), not conditional (pourrait)
+    r"|\b(a|ont|avait) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi|developpe)\b"
+    r"|\b(a-t-il|a-t-on|ont-ils) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi)\b")
+_CASE_DETAIL = re.compile(r"\b(2018|2019|genou (droit|gauche)|(right|left) knee|54 ans|54-year|54 year)\b")
+_GENERAL = re.compile(
+    r"\b(in general|en general|generally|generalement|habituel\w*|usual\w*|typical\w*|typique\w*|"
+    r"in this disease|in this condition|dans cette (maladie|pathologie|affection)|de cette (maladie|pathologie)"
+    r"|la maladie|the disease|this disease|cette maladie|cette pathologie|the condition|this condition"
+    r"|patients with|les patients|chez les|in patients|most patients|la plupart"
+    r"|my|mon|ma|mes|i|je|j'ai|should i|dois-je|est-ce que je)\b")
+
+
+def detect_subject(question: str, history: bool = False) -> Subject:
+    f = " ".join(fold(question).split())
+    named = bool(_NAMED.search(f))
+    if named and not re.search(r"\b(patients with|les patients|in patients|most patients|chez les patients)\b", f):
+        return "case"
+    general = bool(_GENERAL.search(f))
+    if general:
+        return "general"
+    if _PRONOUN.search(f) or _CASE_DETAIL.search(f):
+        return "case"
+    # 'a été décrit' is the literature speaking, not the patient's story.
+    if not history and _PAST.search(f) and not re.search(r"\b(decri|describ|report|rapport|publi)", f):
+        return "case"
+    return None
