@@ -194,7 +194,7 @@ class Composer:
                 if chosen:
                     return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
                                                  resolved)
-        case = subject == "case" if subject else intents.has("case", "timeline")
+        case = subject == "case" if subject else intents.has("timeline")
         case_bonus = SUBJECT_BONUS if subject else CASE_BONUS
         wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
         modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}

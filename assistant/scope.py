@@ -19,6 +19,7 @@ from functools import lru_cache
 from .intents import CUES, GENERIC, Intents
 from .knowledge import KnowledgeBase
 from .statements import CASE_SECTIONS, Statement
+from .subject import detect_subject
 from .text import STOPWORDS, _stemmer, fold, strip_topic_name, words
 
 # Everyday words that carry no subject of their own (lay questions use them a lot).
@@ -31,8 +32,36 @@ EVERYDAY = frozenset(
     aller venir falloir faut dois doit devrais pourrait peut peux vrai vraiment chose choses quelque beaucoup
     souvent toujours encore deja bien mal bon mauvais moment temps jour jours semaine semaines mois an ans annee
     annees gens personne medecins question reponse donne donner donnez dis dites montre moi avait avaient etait
-    etaient eu pris prise prendre had took been result results resultat resultats""".split()
+    etaient eu pris prise prendre had took been result results resultat resultats best meilleur meilleure
+    mieux first premier premiere initial initiale initialement second deuxieme seconde third troisieme last
+    dernier derniere final finale""".split()
 )
+# Verbs that only shape a request ('décrivez', 'retrouvait-on', 'explain'), by prefix.
+GENERIC_PREFIXES = ("decri", "describ", "expliq", "explain", "resum", "summar", "retrouv", "trouv", "montr",
+                    "donn", "indiqu", "pren", "pris", "relat", "lie", "sert", "servir", "precis", "detail", "present", "rappel", "citez", "cite", "enumer", "list")
+# Ordinary words that still make a question medical: body parts and complaints in lay words.
+BODY = frozenset(
+    """knee knees genou genoux leg legs jambe jambes hip hips hanche hanches foot feet pied pieds ankle ankles
+    cheville chevilles bone bones os joint joints articulation articulations pain pains painful douleur douleurs
+    douloureux douloureuse mal hurt hurts ache aches limp boiter boite walk walking marcher marche swelling
+    swollen gonfle gonflement enflure blood sang thigh cuisse heel talon toe orteil""".split()
+)
+# Common conditions named with everyday words (frequent enough to pass as ordinary vocabulary);
+# a question about one of them, which the source never names, is about another disease.
+OTHER_CONDITIONS = frozenset(
+    """gout goutte diabetes diabete diabetique diabetic asthma asthme flu grippe covid cold rhume migraine
+    hypertension depression anxiety anxiete sciatica sciatique tendinitis tendinite bursitis bursite
+    fibromyalgia fibromyalgie scoliosis scoliose psoriasis lupus dementia demence alzheimer parkinson stroke
+    avc epilepsy epilepsie obesity obesite pneumonia pneumonie bronchitis bronchite anemia anemie
+    sprain entorse""".split()
+)
+# Words that name what kind of thing is asked, not a subject ('facteurs favorisants', 'traitement').
+KIND_PREFIXES = ("facteur", "factor", "favoris", "predispos", "risque", "risk", "traitement", "treat", "therap",
+                 "signe", "sign", "examen", "exam", "resultat", "result", "evolution", "course", "diagnos",
+                 "bilan", "work")
+ANCHOR_ZIPF = 4.0
+# Words that only point at the patient; they are no evidence that the case covers a question.
+_MARKERS = frozenset("patient patients cm mr monsieur he his him lui case cas report rapport article".split())  # a source word rarer than this in everyday language is a subject of the domain
 
 
 # Best cosine of the question with any passage view below which nothing is related. Cosines are
@@ -49,6 +78,15 @@ def _original_forms(question: str) -> dict[str, str]:
             for w in words(part):
                 out.setdefault(w, part)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str, lang: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # without frequencies every word looks common: no anchor from rarity
+        return 8.0
+    return zipf_frequency(word, lang)
 
 
 @lru_cache(maxsize=4096)
@@ -108,6 +146,7 @@ class Scope:
                                           "osteoporosis transient migratory regional disease condition"])
         self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
         self._cue_prefixes = tuple(w for w in cue_words if len(w) >= 4)
+        self._gloss_words = frozenset(w for g in kb.glossary for t in g.fr + g.en for w in words(t) if len(w) >= 4)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
         for s in statements:
@@ -152,7 +191,21 @@ class Scope:
         """Content words that could name a subject: not function words, and (unless ``cues``)
         not intent cues such as 'posologie' or 'treated'."""
         return [w for w in words(question) if w not in self.neutral and not w.replace(".", "").isdigit()
-                and len(w) >= 3 and (cues or not any(w.startswith(c) for c in self._cue_prefixes))]
+                and len(w) >= 3 and not w.startswith(GENERIC_PREFIXES)
+                and (cues or not any(w.startswith(c) for c in self._cue_prefixes))]
+
+    def anchors(self, question: str, lang: str) -> list[str]:
+        """Words that tie a question to the domain: the disease's name, a body part or complaint,
+        an intent cue, a glossary term, or a source word that is rare in everyday language."""
+        if strip_topic_name(question) != " ".join(question.split()):
+            return ["<topic>"]
+        originals = _original_forms(question)
+        out = []
+        for w in self._domain(question):
+            if (w in BODY or w in self._gloss_words or any(w.startswith(c) for c in self._cue_prefixes)
+                    or _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF):
+                out.append(w)
+        return out + [w for w in words(question) if w in BODY and w not in out]
 
     def decide(self, question: str, intents: Intents, lang: str = "en", best_dense: float | None = None,
                embedder: str | None = None) -> ScopeDecision:
@@ -176,26 +229,35 @@ class Scope:
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
         if foreign and 2 * len(foreign) > len(domain):
             return ScopeDecision(False, "out_of_scope", tuple(foreign))
-        asked = [w for w in words(question) if w in self.drugs]
+        other = [w for w in words(question_all) if w in OTHER_CONDITIONS and not self._known(w, self.vocab, False)]
+        if other:
+            return ScopeDecision(False, "out_of_scope", tuple(other))
+        # Unknown words and nothing that ties the question to the domain: general knowledge.
+        unknown_all = [w for w in self.salient(question_all) if not self._known(w, self.vocab)]
+        if unknown_all and not self.anchors(question_all, lang):
+            return ScopeDecision(False, "out_of_scope", tuple(unknown_all))
+        # By prefix, so the French 'calcitonine' finds the English 'calcitonin' (and typos' stems).
+        asked = [d for w in words(question) if len(w) >= 5 for d in self.drugs if w[:6] == d[:6]]
         for drug in asked:
             has_dose, has_duration = self.drugs[drug]
             if intents.has("dose") and not has_dose:
                 return ScopeDecision(False, "no_dose", (drug,), drug)
             if intents.has("duration") and not intents.has("course") and not has_duration:
                 return ScopeDecision(False, "no_duration", (drug,), drug)
-        if _about_patient(question_all):
-            # Asked of the patient, a subject the case paragraphs never mention ('smoker', 'BMI',
-            # 'job') is something the report does not say about him.
-            subjects = self.salient(question, cues=True)
-            missing = [w for w in subjects if len(w) >= 3 and (w in foreign or self._known(w, self.vocab))
-                       and not self._in_case(w)]
+        # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
+        # since 'what did synovial biopsy find?' asks the literature.
+        if detect_subject(question_all, history=True) == "case":
+            subjects = [w for w in self.salient(question, cues=True) if w not in BODY
+                        and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
+            # A subject the source knows but the case never mentions ('smoker') ...
+            missing = [w for w in subjects if (w in foreign or self._known(w, self.vocab)) and not self._in_case(w)]
             if missing and len(missing) * 2 >= len(subjects):
                 return ScopeDecision(False, "not_in_case", tuple(missing))
+            # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').
+            evidence = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
+                        and w not in _MARKERS and len(w) >= 3 and self._in_case(w)
+                        and not self._known(w, self.neutral_vocab, False)]
+            if subjects and not evidence:
+                return ScopeDecision(False, "not_in_case", tuple(subjects))
         return ScopeDecision(True, "ok", tuple(unknown))
 
-
-_PATIENT = re.compile(r"\b(patient|m\.? ?cm|mr\.? ?cm|monsieur|he|his|him|il|lui)\b")
-
-
-def _about_patient(question: str) -> bool:
-    return bool(_PATIENT.search(fold(question)))

@@ -23,7 +23,7 @@ from .text import fold
 Subject = Literal["case", "general"] | None
 
 _NAMED = re.compile(r"\b(patient|patients?'s|m\.? ?cm|mr\.? ?cm|monsieur|ce malade|the man|cet homme|le malade"
-                    r"|this case|ce cas|le cas rapporte|the reported case|case report|rapport de cas)\b")
+                    r"|this case|the case|ce cas|le cas|du cas|the reported case|case report|rapport de cas)\b")
 # A pronoun for a person; French 'il' only when it is not the inversion after a verb ('est-il').
 _PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w'])il\b(?!\s*(y a|faut|s'agit|existe))")
 _PAST = re.compile(
