@@ -21,7 +21,8 @@ from .retriever import Hit
 from .scope import ScopeDecision
 from .statements import Statement
 from .subject import Subject
-from .text import sentences, words
+from .intents import CUES, GENERIC
+from .text import STOPWORDS, names_topic, sentences, strip_topic_name, words
 
 # Which statements answer which intent, most specific first.
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -194,6 +195,15 @@ class Composer:
                 if chosen:
                     return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
                                                  resolved)
+        if intents.has("definition") and self._asks_name_only(question):
+            # The definition of the name asked first: 'migrante' or not.
+            migr = "migr" in " ".join(words(question))
+            defs = sorted((st for st in self.statements if st.category == "definition"
+                           and any(src in allowed for src in st.sources)),
+                          key=lambda st: (("migr" in " ".join(words(st.en.split(",")[0] + st.en[-80:]))) != migr,
+                                          st.order))
+            if defs:
+                return self._from_statements(question, lang, intents, hits, allowed, defs[:2], None, resolved)
         case = subject == "case" if subject else intents.has("timeline")
         case_bonus = SUBJECT_BONUS if subject else CASE_BONUS
         wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
@@ -209,6 +219,10 @@ class Composer:
         for st in self.statements:
             pid = next((x for x in st.sources if x in allowed), None)
             if pid is None:
+                continue
+            # Asked of the disease, the patient's findings are no answer; his dated steps answer
+            # only questions about him.
+            if st.is_case and (subject == "general" or (st.category == "timeline" and not case)):
                 continue
             kind = "t" if st.category == "timeline" else "f"
             r = rel([row_of.get(f"{st.sources[0]}:{lg}:{kind}:{st.id}") for lg in ("fr", "en")])
@@ -226,6 +240,8 @@ class Composer:
             for i in range(n):
                 r = rel([row_of.get(f"{pid}:{lg}:s{i}") for lg in ("fr", "en")] if n > 1 else
                         [row_of.get(f"{pid}:{lg}") for lg in ("fr", "en")])
+                if subject == "general" and h.section in ("case", "figures"):
+                    continue
                 if case == (h.section in ("case", "figures")):
                     r += case_bonus / 2  # statements carry the patient's structured details
                 items.append((r, "sentence", (h, i if n > 1 else -1)))
@@ -274,6 +290,16 @@ class Composer:
             parts.append(quote)
             cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
         return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
+
+    @staticmethod
+    def _asks_name_only(question: str) -> bool:
+        """'What is transient osteoporosis?': the disease's name and question words, nothing else."""
+        if not names_topic(question):
+            return False
+        cue_words = {w for c in CUES["definition"] for w in words(c)}
+        rest = [w for w in words(strip_topic_name(question)) if w not in STOPWORDS and w not in GENERIC
+                and w not in cue_words and len(w) > 2 and w not in ("actually", "vraiment", "exactement", "exactly")]
+        return not rest or strip_topic_name(question) == " ".join(question.split())
 
     @staticmethod
     def _support(s: Statement, allowed: dict[str, Hit]) -> float:

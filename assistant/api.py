@@ -83,9 +83,11 @@ class Assistant:
         subject = detect_subject(resolved, history=intents.has("history"))
         if subject == "case":  # the patient's paragraphs, so his statements can be cited
             searches.append((focus, "case"))
+        if intents.has("definition"):  # 'what is it?': the passages that define it
+            searches.append((resolved, {"definition"}))
         for text, tops in searches[1:]:
             if tops == "case":
-                extra = self.retriever.search(text, k=4, sections=("case", "figures"), intents=intents)
+                extra = self.retriever.search(text, k=8, sections=("case", "figures"), intents=intents)
             else:
                 extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]

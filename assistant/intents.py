@@ -73,12 +73,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "case": ("patient", "m. cm", "mr cm", "monsieur", "ce cas", "this case", "the case", "le cas", "he", "his",
              "him", "il", "lui", "sa", "son", "54", "genou droit", "right knee", "genou gauche", "left knee",
              "cas rapporte", "case report", "reported case", "presented", "presente", "consult", "figure"),
-    "definition": ("qu'est-ce", "qu est-ce", "qu'est ce", "what is", "what's", "c'est quoi", "defin", "nom",
+    "definition": ("qu'est-ce", "qu est-ce", "qu'est ce", "what is", "what's", "c'est quoi", "defin", "def", "nom",
                    "synonym", "also called", "appel", "name", "terme", "term", "signifie", "mean", "entite",
                    "entity", "kind of", "type of"),
     "diagnosis": ("diagnos", "confirm", "exclusion", "critere", "criteria", "affirm", "prove", "how do you know",
                   "comment savoir", "poser le"),
-    "timeline": ("chronolog", "timeline", "dates", "date", "quand", "when", "sequence", "deroul",
+    "timeline": ("chronolog", "timeline", "dates", "date", "quand", "when", "deroul",
                  "etapes", "steps", "ordre", "order", "ensuite", "then", "after", "apres", "calendrier"),
 }
 

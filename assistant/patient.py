@@ -85,9 +85,8 @@ class PatientFile:
             steps = self._steps(lambda ev: on_knee(ev) and (not mods or ev.modality in mods))
             if steps:
                 return steps, "timeline"
-        if intents.has("migration") and not mods and not treatment:
-            steps = self._steps(lambda ev: ev.modality in ("mri", "bone_scan") or ev.outcome is None
-                                and ev.treatment is None)
+        if intents.has("migration") and not treatment:  # the sequence of sites, seen on imaging
+            steps = self._steps(lambda ev: ev.modality in (mods or {"mri", "bone_scan"}))
             return (steps, "timeline") if steps else None
         if mods:
             found = [s for s in self.facts if s.modality in mods]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .text import fold
+from .text import fold, names_topic
 
 Subject = Literal["case", "general"] | None
 
@@ -45,8 +45,8 @@ def detect_subject(question: str, history: bool = False) -> Subject:
     named = bool(_NAMED.search(f))
     if named and not re.search(r"\b(patients with|les patients|in patients|most patients|chez les patients)\b", f):
         return "case"
-    general = bool(_GENERAL.search(f))
-    if general:
+    # 'What does scintigraphy show in transient osteoporosis?' asks of the disease.
+    if _GENERAL.search(f) or names_topic(f):
         return "general"
     if _PRONOUN.search(f) or _CASE_DETAIL.search(f):
         return "case"

@@ -134,6 +134,11 @@ def _fold_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+def names_topic(text: str) -> bool:
+    """Whether the text names the disease itself ('ostéoporose transitoire', 'this condition')."""
+    return bool(_TOPIC_NAME.search(fold(text)))
+
+
 def strip_topic_name(text: str) -> str:
     """Drop the disease's own name ('transient migratory osteoporosis', 'cette maladie'):
     every passage of this single-topic source is about it, so it only adds noise to matching.
