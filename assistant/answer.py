@@ -298,7 +298,7 @@ class Composer:
             return False
         cue_words = {w for c in CUES["definition"] for w in words(c)}
         rest = [w for w in words(strip_topic_name(question)) if w not in STOPWORDS and w not in GENERIC
-                and w not in cue_words and len(w) > 2 and w not in ("actually", "vraiment", "exactement", "exactly")]
+                and not any(w.startswith(c) for c in cue_words if len(c) >= 4) and w not in cue_words and len(w) > 2 and w not in ("actually", "vraiment", "exactement", "exactly")]
         return not rest or strip_topic_name(question) == " ".join(question.split())
 
     @staticmethod

@@ -20,7 +20,8 @@ CUES: dict[str, tuple[str, ...]] = {
                      "favoris", "tabac", "smok", "tobacco", "cigaret", "surcharge", "overload", "osteopeni",
                      "prone", "susceptib", "who is at risk"),
     "population": ("qui est touche", "qui touche", "who gets", "who is affected", "who does it affect",
-                   "who typically", "who usually", "who tends", "qui fait", "typiquement touche", "quel patient",
+                   "who typically", "who usually", "who tends", "qui fait", "typiquement touche", "quel patient", "attrap", "catch",
+                   "quel genre de personnes", "kind of people", "qui peut avoir", "who can get",
                    "quels patients", "what kind of patient", "which patients", "profil",
                    "touche-t-elle", "homme", "men", "male", "femme", "women", "woman", "female", "enceinte",
                    "pregnan", "grossesse", "trimest", "age moyen", "middle-aged", "middle aged", "frequen",
@@ -45,7 +46,7 @@ CUES: dict[str, tuple[str, ...]] = {
                   "bisphos", "calciton", "iloprost", "alendron", "pamidron", "cortic", "steroid", "cortison",
                   "decharg", "offload", "unload", "non-weight", "weight-bearing", "weight bearing", "bequill",
                   "crutch", "antalg", "analges", "painkill", "antidoul", "anti-inflam", "ains", "nsaid",
-                  "nabumet", "tramadol", "paracetam", "calcium", "forage", "drill", "tx", "rx", "cure", "heal",
+                  "nabumet", "tramadol", "paracetam", "calcium", "forage", "drill", "tx", "rx", "tt", "ttt", "cure", "heal",
                   "soulag", "relief", "prescri", "took", "recu", "given", "donne", "administr"),
     "dose": ("dose", "posolog", "dosage", "mg", "combien de mg", "how much", "how many mg", "ui", "iu",
              "quantite", "amount"),
@@ -59,7 +60,7 @@ CUES: dict[str, tuple[str, ...]] = {
                   "move", "spread", "successi", "another joint", "autre articulation", "second episode",
                   "nouvel episode", "relapse", "rechute", "distal", "proximal", "3-4 mois", "3-4 months"),
     "differential": ("differentiel", "differential", "distingu", "confond", "mimic", "rule out", "elimin",
-                     "autres diagnostics", "ddx", "versus", "vs", "osteonecros", "necros", "arthrose",
+                     "autres diagnostics", "ddx", "dd", "versus", "vs", "osteonecros", "necros", "arthrose",
                      "osteoarthr", "insuffisance osseuse", "insufficiency", "fracture", "tumeur", "tumour",
                      "tumor", "cancer", "infecti", "septi", "sdrc", "crps", "algodystro", "contusion", "bruise",
                      "osteite", "osteitis", "arthropath", "arthrit", "look like", "ressembl", "differen"),
@@ -134,7 +135,20 @@ def _matches(cue: str, toks: list[str], folded: str) -> bool:
     if len(cue) <= 3:  # short cues (irm, ct, he, il, rx) must be whole words
         return cue in toks
     # prefix match, tolerating a dropped last letter ('alendronat' for 'alendronate')
-    return any(t.startswith(cue) or (len(t) >= 5 and cue.startswith(t) and len(cue) - len(t) <= 1) for t in toks)
+    if any(t.startswith(cue) or (len(t) >= 5 and cue.startswith(t) and len(cue) - len(t) <= 1) for t in toks):
+        return True
+    # one typo in a long cue ('descibed' for 'described', 'scintigrphie')
+    return len(cue) >= 6 and any(len(t) >= len(cue) - 1 and t[:2] == cue[:2] and _one_edit(t[:len(cue) + 1], cue)
+                                 for t in toks)
+
+
+def _one_edit(word: str, cue: str) -> bool:
+    """Whether ``cue`` is a prefix of ``word`` up to one inserted, dropped or changed letter."""
+    for i, (a, b) in enumerate(zip(word, cue)):
+        if a != b:
+            return word[i + 1:].startswith(cue[i + 1:]) or word[i:].startswith(cue[i + 1:]) \
+                or word[i + 1:].startswith(cue[i:])
+    return True
 
 
 def detect_intents(question: str) -> Intents:
@@ -145,4 +159,6 @@ def detect_intents(question: str) -> Intents:
         hits = sum(1 for c in cues if _matches(c, toks, folded))
         if hits:
             scores[intent] = float(hits)
+    if "history" in scores:  # 'when was it first described?' dates the literature, not the patient
+        scores.pop("timeline", None)
     return Intents(scores)

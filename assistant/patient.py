@@ -55,7 +55,7 @@ class PatientFile:
     def pick(self, question: str, intents: Intents) -> tuple[list[Statement], str | None] | None:
         """(statements, header key) answering a question about the patient, or None."""
         mods = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
-        treatment = intents.has("treatment", "dose", "duration")
+        treatment = intents.has("treatment", "dose")
         dates = iso_dates(question)
         n = ordinal(question)
         f = fold(question)
@@ -103,6 +103,10 @@ class PatientFile:
             asked = {w[:6] for w in words(question) if len(w) >= 5}
             named = [s for s in given if s.drug and asked & {w[:6] for w in words(s.drug) if len(w) >= 5}]
             return (named or given, "patient_treatment") if given else None
+        if intents.has("course"):
+            found = [s for s in self.facts if s.category == "course"]
+            if found:
+                return found, None
         if intents.has("diagnosis"):
             found = [s for s in self.facts if s.category == "diagnosis"]
             return (found, None) if found else None

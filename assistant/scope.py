@@ -46,6 +46,12 @@ BODY = frozenset(
     douloureux douloureuse mal hurt hurts ache aches limp boiter boite walk walking marcher marche swelling
     swollen gonfle gonflement enflure blood sang thigh cuisse heel talon toe orteil""".split()
 )
+# Body sites a question may ask about that are not the lower limbs; asked of a source that never
+# names them, the question is outside what it covers ('transient osteoporosis of the wrist').
+OTHER_SITES = frozenset(
+    """wrist wrists poignet poignets shoulder shoulders epaule epaules elbow elbows coude coudes spine rachis
+    vertebre vertebres vertebra vertebrae neck cou jaw machoire finger fingers doigt doigts""".split()
+)
 # Common conditions named with everyday words (frequent enough to pass as ordinary vocabulary);
 # a question about one of them, which the source never names, is about another disease.
 OTHER_CONDITIONS = frozenset(
@@ -53,7 +59,7 @@ OTHER_CONDITIONS = frozenset(
     hypertension depression anxiety anxiete sciatica sciatique tendinitis tendinite bursitis bursite
     fibromyalgia fibromyalgie scoliosis scoliose psoriasis lupus dementia demence alzheimer parkinson stroke
     avc epilepsy epilepsie obesity obesite pneumonia pneumonie bronchitis bronchite anemia anemie
-    sprain entorse""".split()
+    sprain entorse rheumatoid rhumatoide dmard""".split()
 )
 # Words that name what kind of thing is asked, not a subject ('facteurs favorisants', 'traitement').
 KIND_PREFIXES = ("facteur", "factor", "favoris", "predispos", "risque", "risk", "traitement", "treat", "therap",
@@ -149,12 +155,15 @@ class Scope:
         self._gloss_words = frozenset(w for g in kb.glossary for t in g.fr + g.en for w in words(t) if len(w) >= 4)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
+        names = {n for s in statements if s.drug for n in words(s.drug) if len(n) > 4 and n != "vitamin"}
         for s in statements:
-            if s.drug:
-                for name in words(s.drug):
-                    if len(name) > 4 and name not in ("vitamin",):
-                        d, du = self.drugs.get(name, (False, False))
-                        self.drugs[name] = (d or s.has_dose, du or s.has_duration)
+            # A figure counts for every drug the statement names, class included ('bisphosphonate
+            # treatment (alendronate 10 mg/day) for 3 months' gives bisphosphonates a duration).
+            said = {w[:6] for w in words(s.en + " " + s.fr)}
+            for name in names:
+                if name[:6] in said:
+                    d, du = self.drugs.get(name, (False, False))
+                    self.drugs[name] = (d or s.has_dose, du or s.has_duration)
 
     @staticmethod
     def _vocab(texts: list[str]) -> set[str]:
@@ -229,7 +238,8 @@ class Scope:
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
         if foreign and 2 * len(foreign) > len(domain):
             return ScopeDecision(False, "out_of_scope", tuple(foreign))
-        other = [w for w in words(question_all) if w in OTHER_CONDITIONS and not self._known(w, self.vocab, False)]
+        other = [w for w in words(question_all) if (w in OTHER_CONDITIONS or w in OTHER_SITES)
+                 and not self._known(w, self.vocab, False)]  # another disease, or a body part it never names
         if other:
             return ScopeDecision(False, "out_of_scope", tuple(other))
         # Unknown words and nothing that ties the question to the domain: general knowledge.
@@ -250,7 +260,8 @@ class Scope:
             subjects = [w for w in self.salient(question, cues=True) if w not in BODY
                         and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
             # A subject the source knows but the case never mentions ('smoker') ...
-            missing = [w for w in subjects if (w in foreign or self._known(w, self.vocab)) and not self._in_case(w)]
+            missing = [w for w in subjects if not self._in_case(w) and (w in foreign or (
+                self._known(w, self.vocab) and _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF))]
             if missing and len(missing) * 2 >= len(subjects):
                 return ScopeDecision(False, "not_in_case", tuple(missing))
             # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').

@@ -22,7 +22,7 @@ STOP_FR = frozenset(
     vos votre vous c d j l m n s t y ete etait sont quel quelle quels quelles quoi comment pourquoi quand combien
     est-ce ce cela ca y-a-t-il il-y-a peut peuvent fait faire avoir ont a-t-il chez lors apres avant donc alors
     plus moins tres tout tous toute toutes aussi si sans sous entre vers selon ainsi dont lequel laquelle lesquels
-    quoi quelles existe""".split()
+    quoi quelles existe elles eux""".split()
 )
 STOP_EN = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have he her hers him
