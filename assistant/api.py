@@ -73,14 +73,14 @@ class Assistant:
                                      embedder=self.embedder.id)
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
-        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents)
+        subject = detect_subject(resolved, history=intents.has("history"))
+        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject)
         searches = [(focus, None)]
         topics = intents.topics() - {"case"}
         if topics:  # structured retrieval: also the best passages of the asked topic
             searches.append((focus, topics))
         if followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
             searches.append((strip_topic_name(q), None))
-        subject = detect_subject(resolved, history=intents.has("history"))
         if subject == "case":  # the patient's paragraphs, so his statements can be cited
             searches.append((focus, "case"))
         if intents.has("definition"):  # 'what is it?': the passages that define it
@@ -89,7 +89,7 @@ class Assistant:
             if tops == "case":
                 extra = self.retriever.search(text, k=8, sections=("case", "figures"), intents=intents)
             else:
-                extra = self.retriever.search(text, k=3, topics=tops, intents=intents)
+                extra = self.retriever.search(text, k=3, topics=tops, intents=intents, subject=subject)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if followup:
             own = self.retriever.score_chunks(strip_topic_name(q))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .knowledge import LANGS, MODALITY_LABELS, SECTION_LABELS, KnowledgeBase
+from .knowledge import CATEGORY_LABELS, LANGS, MODALITY_LABELS, SECTION_LABELS, KnowledgeBase
 from .text import sentences
 
 
@@ -32,7 +32,8 @@ class Chunk:
         return cls(d["id"], d["paragraph_id"], d["lang"], d["section"], tuple(d["topics"]), d["kind"], d["text"])
 
 
-def make_chunks(kb: KnowledgeBase, sentence_views: bool = True, max_words: int = 260) -> list[Chunk]:
+def make_chunks(kb: KnowledgeBase, sentence_views: bool = True, max_words: int = 260,
+                label_facts: bool = True) -> list[Chunk]:
     """Paragraph chunks, plus sentence views and fact views when ``sentence_views``.
 
     A fact view is a structured fact's wording attached to the paragraph it cites first
@@ -64,6 +65,9 @@ def make_chunks(kb: KnowledgeBase, sentence_views: bool = True, max_words: int =
             p = kb.paragraph(f.sources[0])
             for lang in LANGS:
                 out.append(Chunk(f"{p.id}:{lang}:f:{f.id}", p.id, lang, p.section, p.topics, "fact", f.text(lang)))
+                if label_facts:  # the same fact under its category's name: a view for retrieval only
+                    out.append(Chunk(f"{p.id}:{lang}:c:{f.id}", p.id, lang, p.section, p.topics, "fact",
+                                     f"{CATEGORY_LABELS[f.category][lang]}: {f.text(lang)}"))
         for ev in kb.timeline:
             p = kb.paragraph(ev.sources[0])
             for lang in LANGS:

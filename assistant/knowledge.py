@@ -51,6 +51,24 @@ SECTION_LABELS: dict[str, dict[str, str]] = {
     "conclusion": {"fr": "Conclusion", "en": "Conclusion"},
 }
 
+# What each fact category is about, in words a question uses; prefixed to fact views so that
+# 'how long does it last?' meets 'resolves in 6 to 12 months' through 'course, duration'.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "definition": {"fr": "Définition", "en": "Definition"},
+    "risk_factor": {"fr": "Facteur de risque, cause favorisante", "en": "Risk factor, predisposing cause"},
+    "population": {"fr": "Qui est touché, fréquence", "en": "Who is affected, frequency"},
+    "site": {"fr": "Localisation, articulations touchées", "en": "Site, joints affected"},
+    "sign": {"fr": "Signe, examen, résultat", "en": "Sign, examination, finding"},
+    "course": {"fr": "Évolution, durée, pronostic, guérison", "en": "Course, duration, prognosis, recovery"},
+    "migration": {"fr": "Migration, récidive, autre articulation", "en": "Migration, recurrence, another joint"},
+    "treatment": {"fr": "Traitement", "en": "Treatment"},
+    "patient_treatment": {"fr": "Traitement reçu par le patient", "en": "Treatment the patient received"},
+    "differential": {"fr": "Diagnostic différentiel", "en": "Differential diagnosis"},
+    "pathophysiology": {"fr": "Physiopathologie, cause, mécanisme", "en": "Pathophysiology, cause, mechanism"},
+    "histology": {"fr": "Histologie", "en": "Histology"},
+    "history": {"fr": "Histoire, première description", "en": "History, first description"},
+    "diagnosis": {"fr": "Diagnostic", "en": "Diagnosis"},
+}
 MODALITY_LABELS: dict[str, dict[str, str]] = {
     "clinical": {"fr": "Clinique", "en": "Clinical"},
     "mri": {"fr": "IRM", "en": "MRI"},

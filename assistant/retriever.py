@@ -24,6 +24,7 @@ from .intents import Intents, detect_intents
 from .knowledge import KnowledgeBase
 from .lexical import BM25Index, query_tokens
 from .settings import Settings
+from .subject import detect_subject
 from .text import detect_language, fold, iso_dates, stems, strip_topic_name, words
 
 
@@ -121,8 +122,10 @@ class Retriever:
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, langs: Iterable[str] = ("fr", "en"),
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
-               intents: Intents | None = None, mode: str | None = None) -> list[Hit]:
+               intents: Intents | None = None, mode: str | None = None, subject: str | None = None) -> list[Hit]:
         q = self.check_query(query)
+        if subject is None:
+            subject = detect_subject(q)
         if self.settings.strip_topic_name:
             q = strip_topic_name(q)
         k = k or self.settings.top_k
@@ -175,6 +178,11 @@ class Retriever:
             para_topics = set(self.kb.paragraph(p).topics)
             if want and para_topics & want and mode == "rrf":
                 score *= 1.0 + s.topic_boost * len(para_topics & want) / len(want)
+            if subject and mode == "rrf":
+                # The patient's paragraphs for questions about him, the discussion for the disease.
+                in_case = self.kb.paragraph(p).section in ("case", "figures")
+                if in_case == (subject == "case"):
+                    score *= 1.0 + s.subject_boost
             d_score, d_idx = best_d[p]
             b_score, b_idx = best_b[p]
             chunk = self.chunks[d_idx if mode != "bm25" else b_idx]

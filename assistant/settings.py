@@ -45,6 +45,8 @@ class Settings(BaseModel):
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=0.7, ge=0)
     topic_boost: float = Field(default=0.25, ge=0)
+    # Boost of the case paragraphs for a question about the patient, of the others for one about the disease.
+    subject_boost: float = Field(default=0.25, ge=0)
     glossary_expansion: bool = True
     # Drop the disease's own name before matching: every passage is about it.
     strip_topic_name: bool = True
