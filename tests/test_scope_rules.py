@@ -1,0 +1,88 @@
+"""Scope rules through the default assistant: what is refused (general knowledge, other conditions,
+other body sites, patient details the report never gives) and what must not be refused (lay and
+terse questions the source answers). Answers are in the question's language either way."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+_FR = re.compile(r"\b(le|la|les|des|du|une|est|et|chez|sans|avec|d'un|d'une)\b", re.I)
+_EN = re.compile(r"\b(the|of|and|is|with|without|was|in|an)\b", re.I)
+
+
+def _answered_in(a, lang: str) -> None:
+    assert a.lang == lang
+    fr, en = len(_FR.findall(a.answer)), len(_EN.findall(a.answer))
+    assert (fr > en) if lang == "fr" else (en > fr), a.answer
+    assert all(c.lang == lang for c in a.citations)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("What is the capital of France?", "en"), ("Quelle est la capitale de la France ?", "fr"),
+    ("Give me a recipe for a lemon cake.", "en"), ("Donne-moi la recette d'un gâteau au chocolat.", "fr"),
+    ("Who won the football world cup in 2018?", "en"),
+    pytest.param("Qui a gagné la coupe du monde 2018 ?", "fr", marks=pytest.mark.xfail(
+        strict=True, reason="general knowledge answered: 'coupe' (a source word, as in 'coupe coronale') counts as a "
+                            "domain anchor, so 'gagné'/'monde' are not refused and a 2018 step of the case is returned")),
+])
+def test_general_knowledge_is_refused(assistant, q, lang):
+    a = assistant.ask(q)
+    assert a.abstained and a.reason == "out_of_scope" and not a.citations
+    _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("How do you treat gout?", "en"), ("Traitement de la goutte ?", "fr"),
+    ("What causes asthma?", "en"), ("Quels sont les symptômes du diabète ?", "fr"),
+])
+def test_another_condition_in_everyday_words_is_refused(assistant, q, lang):
+    a = assistant.ask(q)
+    assert a.abstained and a.reason == "out_of_scope"
+    _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("transient osteoporosis of the wrist: treatment?", "en"),
+    ("ostéoporose transitoire du poignet : traitement ?", "fr"),
+    ("Can transient osteoporosis affect the shoulder?", "en"),
+    ("L'ostéoporose transitoire peut-elle toucher l'épaule ?", "fr"),
+])
+def test_another_body_site_is_refused(assistant, q, lang):
+    a = assistant.ask(q)
+    assert a.abstained and a.reason == "out_of_scope"
+    _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("What was the patient's BMI?", "en"), ("Quel est le métier du patient ?", "fr"),
+    ("Was Mr CM a smoker?", "en"), ("M. CM était-il fumeur ?", "fr"),
+    ("What was the patient's job?", "en"), ("Quelle était la profession de M. CM ?", "fr"),
+])
+def test_patient_detail_the_report_never_gives_is_not_in_case(assistant, q, lang):
+    a = assistant.ask(q)
+    assert a.abstained and a.reason == "not_in_case"
+    _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("Should I keep weight off my leg?", "en"),
+    ("Est-ce que je dois éviter de m'appuyer sur la jambe ?", "fr"),
+    ("Will my knee get back to normal?", "en"),
+    ("Mon genou va-t-il redevenir normal ?", "fr"),
+    ("tt de 1ère intention ?", "fr"),
+    pytest.param("DD principaux ?", "fr", marks=pytest.mark.xfail(
+        strict=True, reason="'DD' is an intent cue (differential diagnosis) but not a word of the source, and "
+                            "Scope.decide refuses any question with no source word before looking at cues")),
+    ("Diagnostics différentiels principaux ?", "fr"),
+    ("When was Mr CM's first bone scan done?", "en"),
+    ("Quand a été faite la première scintigraphie de M. CM ?", "fr"),
+    ("Did the right knee fully recover?", "en"),
+    ("Le genou droit a-t-il complètement récupéré ?", "fr"),
+    ("Il s'était cogné ou il était tombé ?", "fr"),
+])
+def test_lay_or_terse_answerable_questions_are_not_refused(assistant, q, lang):
+    a = assistant.ask(q)
+    assert not a.abstained and a.reason == "ok", a.answer
+    assert a.citations
+    _answered_in(a, lang)
