@@ -21,8 +21,8 @@ from .retriever import Hit
 from .scope import ScopeDecision
 from .statements import Statement
 from .subject import Subject
-from .intents import CUES, GENERIC
-from .text import STOPWORDS, names_topic, sentences, strip_topic_name, words
+from .intents import asks_name_only
+from .text import sentences, words
 
 # Which statements answer which intent, most specific first.
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -196,7 +196,7 @@ class Composer:
                 if chosen:
                     return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
                                                  resolved)
-        if intents.has("definition") and self._asks_name_only(question):
+        if intents.has("definition") and asks_name_only(question):
             # The definition of the name asked first: 'migrante' or not.
             migr = "migr" in " ".join(words(question))
             defs = sorted((st for st in self.statements if st.category == "definition"
@@ -299,16 +299,6 @@ class Composer:
             parts.append(quote)
             cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
         return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
-
-    @staticmethod
-    def _asks_name_only(question: str) -> bool:
-        """'What is transient osteoporosis?': the disease's name and question words, nothing else."""
-        if not names_topic(question):
-            return False
-        cue_words = {w for c in CUES["definition"] for w in words(c)}
-        rest = [w for w in words(strip_topic_name(question)) if w not in STOPWORDS and w not in GENERIC
-                and not any(w.startswith(c) for c in cue_words if len(c) >= 4) and w not in cue_words and len(w) > 2 and w not in ("actually", "vraiment", "exactement", "exactly")]
-        return not rest or strip_topic_name(question) == " ".join(question.split())
 
     @staticmethod
     def _support(s: Statement, allowed: dict[str, Hit]) -> float:

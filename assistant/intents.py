@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import fold, words
+from .text import STOPWORDS, fold, names_topic, strip_topic_name, words
 
 # intent -> cue prefixes (single folded words) and phrases (folded, space separated).
 CUES: dict[str, tuple[str, ...]] = {
@@ -162,3 +162,17 @@ def detect_intents(question: str) -> Intents:
     if "history" in scores:  # 'when was it first described?' dates the literature, not the patient
         scores.pop("timeline", None)
     return Intents(scores)
+
+
+def asks_name_only(question: str) -> bool:
+    """'What is transient osteoporosis?': the disease's name and definition words, nothing else."""
+    if not names_topic(question):
+        return False
+    rest_text = strip_topic_name(question)
+    if rest_text == " ".join(question.split()):  # nothing but the name
+        return True
+    cue_words = {w for c in CUES["definition"] for w in words(c)}
+    rest = [w for w in words(rest_text) if w not in STOPWORDS and w not in GENERIC and w not in cue_words
+            and not any(w.startswith(c) for c in cue_words if len(c) >= 4) and len(w) > 2
+            and w not in ("actually", "vraiment", "exactement", "exactly")]
+    return not rest

@@ -20,10 +20,12 @@ import numpy as np
 from .chunks import Chunk
 from .embedders import Embedder
 from .index import VectorIndex
-from .intents import Intents, detect_intents
+from .intents import Intents, asks_name_only, detect_intents
 from .knowledge import KnowledgeBase
 from .lexical import BM25Index, query_tokens
 from .settings import Settings
+from .patient import PatientFile
+from .statements import build_statements
 from .subject import detect_subject
 from .text import detect_language, fold, iso_dates, stems, strip_topic_name, words
 
@@ -64,6 +66,10 @@ class Retriever:
         en_vocab = {w for p in kb.paragraphs for w in words(p.en)}
         self.lang_vocab = (frozenset(fr_vocab - en_vocab), frozenset(en_vocab - fr_vocab))
         # Glossary: folded term -> all terms of its entry (both languages), longest terms first.
+        # Structured retrieval: paragraphs that hold the patient's statement asked for ('his first
+        # MRI') or the definitions ('what is it?') are known from the knowledge base's structure.
+        self.patient = PatientFile(kb, build_statements(kb))
+        self._definitions = frozenset(src for f in kb.facts if f.category == "definition" for src in f.sources)
         self._glossary: list[tuple[str, tuple[str, ...]]] = sorted(
             ((fold(t), g.fr + g.en) for g in kb.glossary for t in g.fr + g.en), key=lambda x: -len(x[0]))
 
@@ -124,6 +130,7 @@ class Retriever:
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
                intents: Intents | None = None, mode: str | None = None, subject: str | None = None) -> list[Hit]:
         q = self.check_query(query)
+        asked = q
         if subject is None:
             subject = detect_subject(q)
         if self.settings.strip_topic_name:
@@ -132,6 +139,12 @@ class Retriever:
         mode = mode or self.settings.fusion
         langs = set(langs)
         intents = intents if intents is not None else detect_intents(q)
+        preferred: set[str] = set()
+        if subject == "case":
+            picked = self.patient.pick(asked, intents)
+            preferred |= {src for st in (picked[0] if picked else ()) for src in st.sources}
+        if intents.has("definition") and asks_name_only(asked):
+            preferred |= self._definitions
         mask = np.isin(self._lang_of, list(langs))
         if sections is not None:
             secs = set(sections)
@@ -183,6 +196,8 @@ class Retriever:
                 in_case = self.kb.paragraph(p).section in ("case", "figures")
                 if in_case == (subject == "case"):
                     score *= 1.0 + s.subject_boost
+            if p in preferred and mode == "rrf":
+                score *= 1.0 + s.structure_boost
             d_score, d_idx = best_d[p]
             b_score, b_idx = best_b[p]
             chunk = self.chunks[d_idx if mode != "bm25" else b_idx]

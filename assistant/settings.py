@@ -47,6 +47,8 @@ class Settings(BaseModel):
     topic_boost: float = Field(default=0.25, ge=0)
     # Boost of the case paragraphs for a question about the patient, of the others for one about the disease.
     subject_boost: float = Field(default=0.25, ge=0)
+    # Boost of the paragraphs the knowledge base's structure points to (the patient's step asked, definitions).
+    structure_boost: float = Field(default=0.6, ge=0)
     glossary_expansion: bool = True
     # Drop the disease's own name before matching: every passage is about it.
     strip_topic_name: bool = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,35 @@ from ..retriever import QueryError
 from .texts import ANSWER_T, t
 
 log = logging.getLogger("assistant.app")
+
+
+class Gated:
+    """``assistant`` with at most ``slots`` of its ``ask``/``check`` calls running at once.
+
+    Answering is CPU-bound Python: more threads inside it at once only share the GIL and make every
+    answer slower. The gate bounds that part alone, so that the rest of an event (Gradio's queue, the
+    paced streaming of the text) still overlaps between users. Any other attribute is the assistant's.
+    ``slots=None`` or ``0``: no gate.
+    """
+
+    def __init__(self, assistant, slots: int | None):
+        self._assistant = assistant
+        self._gate = threading.BoundedSemaphore(slots) if slots else None
+
+    def ask(self, *args, **kwargs):
+        if self._gate is None:
+            return self._assistant.ask(*args, **kwargs)
+        with self._gate:
+            return self._assistant.ask(*args, **kwargs)
+
+    def check(self, *args, **kwargs):
+        if self._gate is None:
+            return self._assistant.check(*args, **kwargs)
+        with self._gate:
+            return self._assistant.check(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._assistant, name)
 
 
 @dataclass
