@@ -28,7 +28,7 @@ _ORDINALS = (
     (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart)\b"),
     (1, r"\b(second|deuxieme|2nd|2e|2eme|seconde)\b"),
     (2, r"\b(third|troisieme|3rd|3e|3eme)\b"),
-    (-1, r"\b(last|dernier|derniere|final|finale|latest|most recent|plus recent|enfin)\b"),
+    (-1, r"\b(last|dernier|derniere|final|finale|finally|finalement|latest|most recent|plus recent|enfin)\b"),
 )
 _EPISODE = re.compile(r"\b(episode|poussee|flare|localisation|location|atteinte|attack|crise)s?\b")
 

@@ -152,6 +152,8 @@ class Scope:
                                           "osteoporosis transient migratory regional disease condition"])
         self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
         self._cue_prefixes = tuple(w for w in cue_words if len(w) >= 4)
+        self._cue_exact = frozenset(c for cues in CUES.values() for c in cues if " " not in c and len(c) <= 3
+                                    and c not in STOPWORDS)
         self._gloss_words = frozenset(w for g in kb.glossary for t in g.fr + g.en for w in words(t) if len(w) >= 4)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
@@ -192,9 +194,10 @@ class Scope:
         return len(w) >= 6 and any(w in c for c in self._case_words)
 
     def _domain(self, text: str) -> list[str]:
-        """Words of the source in ``text``, cue words included ('irm', 'dose', 'genou')."""
+        """Words of the source in ``text``, cue words included ('irm', 'dose', 'genou', 'DD', 'tt')."""
         return [w for w in words(text) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
-                and len(w) >= 2 and not w.replace(".", "").isdigit() and self._known(w, self.vocab)]
+                and len(w) >= 2 and not w.replace(".", "").isdigit()
+                and (self._known(w, self.vocab) or w in self._cue_exact)]
 
     def salient(self, question: str, cues: bool = False) -> list[str]:
         """Content words that could name a subject: not function words, and (unless ``cues``)
@@ -234,6 +237,23 @@ class Scope:
         # ordinary words ('initial', 'found', 'taux') and typos are not.
         foreign = [w for w in self.salient(question_all) if not self._known(w, self.vocab)
                    and not _ordinary(originals.get(w, w), lang)]
+        # Asked of the patient first, so the refusal says what is missing from his case.
+        # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
+        # since 'what did synovial biopsy find?' asks the literature.
+        if detect_subject(question_all, history=True) == "case":
+            subjects = [w for w in self.salient(question, cues=True) if w not in BODY
+                        and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
+            # A subject the source knows but the case never mentions ('smoker') ...
+            missing = [w for w in subjects if not self._in_case(w) and (w in foreign or (
+                self._known(w, self.vocab) and _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF))]
+            if missing and len(missing) * 2 >= len(subjects):
+                return ScopeDecision(False, "not_in_case", tuple(missing))
+            # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').
+            evidence = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
+                        and w not in _MARKERS and len(w) >= 3 and self._in_case(w)
+                        and not self._known(w, self.neutral_vocab, False)]
+            if subjects and not evidence:
+                return ScopeDecision(False, "not_in_case", tuple(subjects))
         if len(unknown) >= 2 and len(unknown) >= 3 * max(1, len(domain)):
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
         if foreign and 2 * len(foreign) > len(domain):
@@ -254,21 +274,5 @@ class Scope:
                 return ScopeDecision(False, "no_dose", (drug,), drug)
             if intents.has("duration") and not intents.has("course") and not has_duration:
                 return ScopeDecision(False, "no_duration", (drug,), drug)
-        # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
-        # since 'what did synovial biopsy find?' asks the literature.
-        if detect_subject(question_all, history=True) == "case":
-            subjects = [w for w in self.salient(question, cues=True) if w not in BODY
-                        and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
-            # A subject the source knows but the case never mentions ('smoker') ...
-            missing = [w for w in subjects if not self._in_case(w) and (w in foreign or (
-                self._known(w, self.vocab) and _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF))]
-            if missing and len(missing) * 2 >= len(subjects):
-                return ScopeDecision(False, "not_in_case", tuple(missing))
-            # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').
-            evidence = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
-                        and w not in _MARKERS and len(w) >= 3 and self._in_case(w)
-                        and not self._known(w, self.neutral_vocab, False)]
-            if subjects and not evidence:
-                return ScopeDecision(False, "not_in_case", tuple(subjects))
         return ScopeDecision(True, "ok", tuple(unknown))
 

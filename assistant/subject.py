@@ -25,7 +25,14 @@ Subject = Literal["case", "general"] | None
 _NAMED = re.compile(r"\b(patient|patients?'s|m\.? ?cm|mr\.? ?cm|monsieur|ce malade|the man|cet homme|le malade"
                     r"|this case|the case|ce cas|le cas|du cas|the reported case|case report|rapport de cas)\b")
 # A pronoun for a person; French 'il' only when it is not the inversion after a verb ('est-il').
-_PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w'])il\b(?!\s*(y a|faut|s'agit|existe))")
+_PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w])il\b(?!\s*(y a|faut|s'agit|existe))|qu'il\b")
+# '-il' after a verb: a person ('comment va-t-il ?', 'est-il guéri ?') unless the verb is
+# impersonal ('faut-il', 'y a-t-il') or a noun opened the sentence ('l'œdème se voit-il ?').
+_INVERSION = re.compile(r"\w-(t-)?il\b")
+_IMPERSONAL = re.compile(r"\b(faut|y a|agit|existe|semble|arrive|suffit|vaut)-(t-)?il\b"
+                         r"|\best-il (possible|utile|necessaire|normal|grave|frequent|vrai|recommande|conseille|indique|"
+                         r"rare|courant|dangereux|urgent)\b")
+_NOUN_FIRST = re.compile(r"^(le|la|les|l'|un|une|des|ce|cet|cette|ces|son|sa|ses|quel\w*|combien de|que|qu'|quand|pourquoi|comment est-ce)\b")
 _PAST = re.compile(
     r"\b(did|was|were|had|received|showed|underwent|got|given|presented|complained)\b"
     r"|\b\w{2,}(?<!rr|er|ir|vr|ur|dr)(ait|aient)\b"  # imparfait (montrait, avait), not conditional (pourrait)
@@ -49,6 +56,8 @@ def detect_subject(question: str, history: bool = False) -> Subject:
     if _GENERAL.search(f) or names_topic(f):
         return "general"
     if _PRONOUN.search(f) or _CASE_DETAIL.search(f):
+        return "case"
+    if _INVERSION.search(f) and not _IMPERSONAL.search(f) and not _NOUN_FIRST.search(f):
         return "case"
     # 'a été décrit' is the literature speaking, not the patient's story.
     if not history and _PAST.search(f) and not re.search(r"\b(decri|describ|report|rapport|publi)", f):

@@ -37,12 +37,8 @@ def test_personal_pronoun_is_the_case(q):
 
 
 @pytest.mark.parametrize("q", [
-    pytest.param("Est-ce qu'il a encore mal ?", marks=pytest.mark.xfail(
-        strict=True, reason="'qu'il' is a personal pronoun, but _PRONOUN's lookbehind rejects any 'il' after an "
-                            "apostrophe, so this present-tense question about him is not detected as the case")),
-    pytest.param("Comment va-t-il ?", marks=pytest.mark.xfail(
-        strict=True, reason="the docstring excludes only the *impersonal* inversion ('est-il', 'faut-il', "
-                            "'y a-t-il'), but _PRONOUN drops every '-il' inversion, personal ones too")),
+    "Est-ce qu'il a encore mal ?",
+    "Comment va-t-il ?",
 ])
 def test_french_personal_pronoun_forms_are_the_case(q):
     assert detect_subject(q) == "case"
