@@ -253,8 +253,10 @@ class Composer:
             # A statement of the asked kind close to the best item answers better than a nearby
             # sentence of another topic (cosines of a small model are close together).
             top = items[0][0]
-            first = next((i for i, (r, k, it) in enumerate(items) if k == "statement" and it.category in wanted
-                          and r >= top - WANTED_MARGIN), None)
+            near = [i for i, (r, k, it) in enumerate(items) if k == "statement" and it.category in wanted
+                    and r >= top - WANTED_MARGIN]
+            # ... and of the asked modality when one is asked ('in MRI' is not 'on radiographs').
+            first = next((i for i in near if items[i][2].modality in modalities), near[0] if near else None)
             if first:
                 items.insert(0, items.pop(first))
         best_rel, best_kind, best = items[0]
