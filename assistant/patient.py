@@ -77,8 +77,8 @@ class PatientFile:
             elif mods or treatment:
                 pool = self._steps(lambda ev: on_knee(ev) and ((ev.modality in mods) if mods
                                                                else ev.treatment is not None))
-            else:  # 'where did it hurt at first?': the n-th step of his story
-                pool = self._steps(on_knee)
+            else:  # 'where did it hurt at first?', 'which knee was involved last?': the n-th finding
+                pool = self._steps(lambda ev: on_knee(ev) and ev.finding is not None)
             if pool and -len(pool) <= n < len(pool):
                 return [pool[n]], "timeline"
         if intents.has("timeline") and (mods or knee):  # 'when did the left knee MRI show edema?'

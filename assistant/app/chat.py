@@ -127,7 +127,10 @@ def answer_turn(assistant, message: str, history_questions: list[str] | None = N
 _PIECE = re.compile(r"\S+\s*|\s+")
 
 
-def pieces(text: str, min_words: int = 3, max_pieces: int = 12) -> Iterator[str]:
+STREAM_PIECES = int(__import__("os").environ.get("TMO_EXP_PIECES", "12"))
+
+
+def pieces(text: str, min_words: int = 3, max_pieces: int = STREAM_PIECES) -> Iterator[str]:
     """Growing prefixes of ``text``, a few words at a time, in at most ``max_pieces`` steps (each
     step is one message to the browser, so a long answer grows by bigger pieces); the last one
     is the whole text."""

@@ -411,7 +411,9 @@ def serve(app, host: str = "127.0.0.1", port: int = 7860, *, concurrency: int = 
     # does not enable; compute it never, and keep a short record.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
-    app.queue(default_concurrency_limit=concurrency, max_size=512)
+    # status_update_rate=1: queued users get their position and ETA once a second, instead of a
+    # message to every waiting user each time any event joins or starts (n^2 messages under load)
+    app.queue(default_concurrency_limit=concurrency, max_size=512, status_update_rate=1)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, show_error=False,
                ssr_mode=False, quiet=True, max_threads=max(40, concurrency * 3), **launch_options())
     return f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
