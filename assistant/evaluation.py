@@ -25,12 +25,14 @@ from .text import fold
 
 # Regression gates for CI: set just under what the default setup measures today (README);
 # the targets in the issues are higher and are reported next to these.
+# Set a little under the measured dev figures (0.95, 1.00, 1.00, 1.00, 0.95), so a regression
+# fails CI while a one-question wobble does not.
 GATES = {
-    "answer_accuracy": 0.72,
-    "answered_when_answerable": 0.95,
-    "abstention_precision": 0.75,
+    "answer_accuracy": 0.92,
+    "answered_when_answerable": 0.97,
+    "abstention_precision": 0.93,
     "language_match": 0.99,
-    "retrieval_recall@3_fused": 0.82,
+    "retrieval_recall@3_fused": 0.92,
     "checker_verdict": 0.95,
     "checker_differentials": 0.95,
 }
