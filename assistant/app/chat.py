@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,35 +25,6 @@ from ..retriever import QueryError
 from .texts import ANSWER_T, t
 
 log = logging.getLogger("assistant.app")
-
-
-class Gated:
-    """``assistant`` with at most ``slots`` of its ``ask``/``check`` calls running at once.
-
-    Answering is CPU-bound Python: more threads inside it at once only share the GIL and make every
-    answer slower. The gate bounds that part alone, so that the rest of an event (Gradio's queue, the
-    paced streaming of the text) still overlaps between users. Any other attribute is the assistant's.
-    ``slots=None`` or ``0``: no gate.
-    """
-
-    def __init__(self, assistant, slots: int | None):
-        self._assistant = assistant
-        self._gate = threading.BoundedSemaphore(slots) if slots else None
-
-    def ask(self, *args, **kwargs):
-        if self._gate is None:
-            return self._assistant.ask(*args, **kwargs)
-        with self._gate:
-            return self._assistant.ask(*args, **kwargs)
-
-    def check(self, *args, **kwargs):
-        if self._gate is None:
-            return self._assistant.check(*args, **kwargs)
-        with self._gate:
-            return self._assistant.check(*args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._assistant, name)
 
 
 @dataclass
@@ -127,10 +97,7 @@ def answer_turn(assistant, message: str, history_questions: list[str] | None = N
 _PIECE = re.compile(r"\S+\s*|\s+")
 
 
-STREAM_PIECES = int(__import__("os").environ.get("TMO_EXP_PIECES", "12"))
-
-
-def pieces(text: str, min_words: int = 3, max_pieces: int = STREAM_PIECES) -> Iterator[str]:
+def pieces(text: str, min_words: int = 3, max_pieces: int = 12) -> Iterator[str]:
     """Growing prefixes of ``text``, a few words at a time, in at most ``max_pieces`` steps (each
     step is one message to the browser, so a long answer grows by bigger pieces); the last one
     is the whole text."""

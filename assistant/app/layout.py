@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from .chat import Gated, answer_turn, api_chat, respond, turn_at
+from .chat import answer_turn, api_chat, respond, turn_at
 from .checking import (EPISODE_COLUMNS, EPISODE_HEADERS, FORM_FIELDS, FORM_GROUPS, case_from_form, choices,
                        empty_rows, form_from_case, run_check)
 from .feedback import FeedbackStore, give_feedback
@@ -116,14 +116,13 @@ def launch_options() -> dict:
 
 
 def build_app(assistant, feedback_path: str | Path | None = None, *, stream_delay: float = 0.0,
-              default_lang: str = "en", compute_slots: int | None = None):
+              default_lang: str = "en"):
     """The app (not launched). ``assistant``: an :class:`assistant.api.Assistant` (or anything
     with ``ask``, ``check`` and ``kb``). ``feedback_path``: where opt-in feedback goes (None: off)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing about the user is sent anywhere
     import gradio as gr
 
     kb = assistant.kb
-    assistant = Gated(assistant, compute_slots)  # at most compute_slots answers/checks computed at once
     store = FeedbackStore(feedback_path)
     lang0 = default_lang if default_lang in ("fr", "en") else "en"
     relabel: list[tuple[object, dict]] = []  # (component, {param: text key or lang -> value})
@@ -420,8 +419,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 7860, *, concurrency: int = 
 
 
 def launch(settings=None, host: str = "127.0.0.1", port: int = 7860, feedback_path: str | Path | None = None, *,
-           concurrency: int = 16, stream_delay: float = 0.03, compute_slots: int | None = None,
-           prevent_thread_lock: bool = False):
+           concurrency: int = 16, stream_delay: float = 0.03, prevent_thread_lock: bool = False):
     """Load the assistant once, warm it up, and serve the app on ``host:port`` (loopback by default)."""
     import time
 
@@ -432,7 +430,7 @@ def launch(settings=None, host: str = "127.0.0.1", port: int = 7860, feedback_pa
     assistant = Assistant(settings)
     warm_up(assistant)
     print(f"tmo: ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
-    app = build_app(assistant, feedback_path, stream_delay=stream_delay, compute_slots=compute_slots)
+    app = build_app(assistant, feedback_path, stream_delay=stream_delay)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     print(f"tmo: open {url}  (Ctrl-C to stop)", flush=True)
     serve(app, host, port, concurrency=concurrency, prevent_thread_lock=prevent_thread_lock)
