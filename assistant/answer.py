@@ -190,7 +190,7 @@ class Composer:
         lex_max = float(lex.max()) or 1.0
         allowed = {h.paragraph_id: h for h in hits}
         if subject == "case":
-            picked = self.patient.pick(question, intents)
+            picked = self.patient.pick(question, intents, context=resolved if resolved != question else "")
             if picked:
                 chosen = [st for st in picked[0] if any(src in allowed for src in st.sources)]
                 if chosen:

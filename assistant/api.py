@@ -71,6 +71,12 @@ class Assistant:
         # A follow-up is judged with what it refers to ("For how long?" after a treatment question).
         decision = self.scope.decide(resolved if followup else q, intents, lang, best_dense=float(scores[0].max()),
                                      embedder=self.embedder.id)
+        if decision.in_scope and followup:
+            # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
+            # ('for how long?' names none and is judged with what it refers to).
+            own = self.scope.decide(q, intents, lang)
+            if own.reason == "not_in_case":
+                decision = own
         if not decision.in_scope:
             return self.composer.refuse(q, lang, decision, resolved, intents)
         subject = detect_subject(resolved, history=intents.has("history"))

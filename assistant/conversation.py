@@ -9,13 +9,14 @@ What it leaves out: storing history (the caller passes the previous questions).
 from __future__ import annotations
 
 from .intents import Intents, detect_intents
+from .subject import detect_subject
 from .text import fold, words
 
 _STARTS = ("et ", "and ", "what about", "how about", "and what", "and how", "also", "aussi", "ensuite",
            "then", "next", "puis", "mais ", "but ", "ok ", "d'accord", "et pour", "et chez", "et a ", "et au",
            "et le", "et la", "et les", "and in", "and on", "and the", "and for", "and at")
 _PRONOUNS = frozenset("he him his she her it its they them their il lui elle ils eux leur sa son ses ca cela ce "
-                      "celui celle y en".split())
+                      "celui celle y en that this ceci".split())
 _FAMILIES = (
     {"imaging_mri", "imaging_bone_scan", "imaging_dxa", "imaging_radiograph", "labs", "fluid_biopsy"},
     {"risk_factors", "population", "sites"},
@@ -32,7 +33,11 @@ def is_followup(question: str, previous: str | None) -> bool:
     if f.startswith(_STARTS):
         return True
     own = [t for t in toks if len(t) > 3]
-    return len(own) <= 2 or (any(t in _PRONOUNS for t in toks) and len(own) <= 4)
+    if len(own) <= 2 or (any(t in _PRONOUNS for t in toks) and len(own) <= 4):
+        return True
+    # 'quelle dose pour l'anti-inflammatoire ?' after a question about the patient: his dose.
+    return (detect_intents(question).has("dose", "duration") and detect_subject(question) is None
+            and detect_subject(previous) == "case")
 
 
 def merge_intents(new: Intents, previous: Intents) -> Intents:

@@ -20,16 +20,18 @@ import re
 from .intents import Intents
 from .knowledge import KnowledgeBase
 from .statements import Statement
-from .text import fold, iso_dates, words
+from .text import STOPWORDS, fold, iso_dates, words
 
 MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
             "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
 _ORDINALS = (
-    (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart)\b"),
+    (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart|commenc\w*"
+        r"|start\w*|began|begin\w*|debut\w*)\b"),
     (1, r"\b(second|deuxieme|2nd|2e|2eme|seconde)\b"),
     (2, r"\b(third|troisieme|3rd|3e|3eme)\b"),
     (-1, r"\b(last|dernier|derniere|final|finale|finally|finalement|latest|most recent|plus recent|enfin)\b"),
 )
+COMMON_SHARE = 0.1  # a word in more than this share of all statements names no drug ('patient', 'episode')
 _EPISODE = re.compile(r"\b(episode|poussee|flare|localisation|location|atteinte|attack|crise)s?\b")
 
 
@@ -48,12 +50,15 @@ class PatientFile:
         by_id = {s.id: s for s in statements}
         self.events = [(ev, by_id[ev.id]) for ev in kb.timeline if ev.id in by_id]
         self.facts = [s for s in statements if s.is_case and s.category != "timeline"]
+        self.all = statements
 
     def _steps(self, keep) -> list[Statement]:
         return [st for ev, st in self.events if keep(ev)]
 
-    def pick(self, question: str, intents: Intents) -> tuple[list[Statement], str | None] | None:
-        """(statements, header key) answering a question about the patient, or None."""
+    def pick(self, question: str, intents: Intents, context: str = "") -> tuple[list[Statement], str | None] | None:
+        """(statements, header key) answering a question about the patient, or None.
+
+        ``context`` is the conversation the question continues (used only to name a drug)."""
         mods = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
         treatment = intents.has("treatment", "dose")
         dates = iso_dates(question)
@@ -99,9 +104,23 @@ class PatientFile:
             return (found, "risk_factors") if found else None
         if treatment:
             given = [s for s in self.facts if s.category == "patient_treatment"]
-            # Prefixes, so 'alendronat' or 'calcitonine' still name the drug.
-            asked = {w[:6] for w in words(question) if len(w) >= 5}
-            named = [s for s in given if s.drug and asked & {w[:6] for w in words(s.drug) if len(w) >= 5}]
+            # A drug or class named by prefix ('alendronat', 'calcitonine', 'l'anti-inflammatoire',
+            # 'antalgique'), in the drug field or the wording; words most of his treatments share
+            # ('traitement', 'épisode') name none of them.
+            asked = {w[:6] for w in words(question) if len(w) >= 5 and w not in STOPWORDS}
+
+            def names(st: Statement) -> set[str]:
+                return {w[:6] for w in words(f"{st.drug or ''} {st.fr} {st.en}") if len(w) >= 5}
+
+            common = {p for p in asked if sum(p in names(st) for st in self.all) > COMMON_SHARE * len(self.all)}
+            named = [st for st in given if (asked - common) & names(st)]
+            if not named and context:  # 'did he receive it?': the drug named earlier in the conversation
+                asked = {w[:6] for w in words(context) if len(w) >= 5 and w not in STOPWORDS} - common
+                named = [st for st in given if asked & names(st)]
+            if not named and len(knee) == 1:  # 'how was his left knee treated?'
+                steps = self._steps(lambda ev: on_knee(ev) and ev.treatment is not None)
+                if steps:
+                    return steps, "timeline"
             return (named or given, "patient_treatment") if given else None
         if intents.has("course"):
             found = [s for s in self.facts if s.category == "course"]

@@ -226,11 +226,6 @@ class Scope:
         if best_dense is not None and floor is not None and best_dense < floor:
             return ScopeDecision(False, "out_of_scope")
         question_all, question = question, strip_topic_name(question)
-        if not self._domain(question_all):
-            return ScopeDecision(False, "out_of_scope", tuple(self.salient(question_all)))
-        sal = self.salient(question)
-        unknown = [w for w in sal if not self._known(w, self.vocab)]
-        domain = self._domain(question)
         originals = _original_forms(question_all)
         # An unknown word is 'foreign' (a subject the source never treats: another disease, a drug
         # it never names) when it is rare in everyday language and no typo of a common word;
@@ -254,6 +249,11 @@ class Scope:
                         and not self._known(w, self.neutral_vocab, False)]
             if subjects and not evidence:
                 return ScopeDecision(False, "not_in_case", tuple(subjects))
+        if not self._domain(question_all):
+            return ScopeDecision(False, "out_of_scope", tuple(self.salient(question_all)))
+        sal = self.salient(question)
+        unknown = [w for w in sal if not self._known(w, self.vocab)]
+        domain = self._domain(question)
         if len(unknown) >= 2 and len(unknown) >= 3 * max(1, len(domain)):
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
         if foreign and 2 * len(foreign) > len(domain):
