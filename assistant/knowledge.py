@@ -59,7 +59,7 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     "population": {"fr": "Qui est touché, fréquence", "en": "Who is affected, frequency"},
     "site": {"fr": "Localisation, articulations touchées", "en": "Site, joints affected"},
     "sign": {"fr": "Signe, examen, résultat", "en": "Sign, examination, finding"},
-    "course": {"fr": "Évolution, durée, pronostic, guérison", "en": "Course, duration, prognosis, recovery"},
+    "course": {"fr": "Évolution, durée, pronostic, guérison", "en": "Course, duration, prognosis, recovery, healing"},
     "migration": {"fr": "Migration, récidive, autre articulation", "en": "Migration, recurrence, another joint"},
     "treatment": {"fr": "Traitement", "en": "Treatment"},
     "patient_treatment": {"fr": "Traitement reçu par le patient", "en": "Treatment the patient received"},

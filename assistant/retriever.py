@@ -193,7 +193,8 @@ class Retriever:
                 score *= 1.0 + s.topic_boost * len(para_topics & want) / len(want)
             if subject and mode == "rrf":
                 # The patient's paragraphs for questions about him, the discussion for the disease.
-                in_case = self.kb.paragraph(p).section in ("case", "figures")
+                para_ = self.kb.paragraph(p)  # the case sections, and the passages that sum the case up
+                in_case = para_.section in ("case", "figures") or "case" in para_.topics
                 if in_case == (subject == "case"):
                     score *= 1.0 + s.subject_boost
             if p in preferred and mode == "rrf":
