@@ -197,12 +197,16 @@ class Composer:
                     return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
                                                  resolved)
         if intents.has("definition") and asks_name_only(question):
-            # The definition of the name asked first: 'migrante' or not.
+            # The statements that define a name ('... is called transient regional [migratory]
+            # osteoporosis') first, the one of the name asked ('migrante' or not) before the other.
             migr = "migr" in " ".join(words(question))
+
+            def defined(st: Statement) -> str | None:
+                return st.en.rsplit(" called ", 1)[1] if " called " in st.en else None
+
             defs = sorted((st for st in self.statements if st.category == "definition"
                            and any(src in allowed for src in st.sources)),
-                          key=lambda st: (("migr" in " ".join(words(st.en.split(",")[0] + st.en[-80:]))) != migr,
-                                          st.order))
+                          key=lambda st: (defined(st) is None, ("migr" in (defined(st) or "")) != migr, st.order))
             if defs:
                 return self._from_statements(question, lang, intents, hits, allowed, defs[:2], None, resolved)
         case = subject == "case" if subject else intents.has("timeline")

@@ -94,8 +94,9 @@ class Assistant:
         for text, tops in searches[1:]:
             if tops == "case":
                 extra = self.retriever.search(text, k=8, sections=("case", "figures"), intents=intents)
-            else:
-                extra = self.retriever.search(text, k=3, topics=tops, intents=intents, subject=subject)
+            else:  # all the defining passages (abstracts, conclusion, discussion) for 'what is it?'
+                k = 5 if tops and "definition" in tops else 3
+                extra = self.retriever.search(text, k=k, topics=tops, intents=intents, subject=subject)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if followup:
             own = self.retriever.score_chunks(strip_topic_name(q))
