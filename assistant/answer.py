@@ -27,7 +27,7 @@ from .text import sentences, words
 # Which statements answer which intent, most specific first.
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dose", ("patient_treatment", "treatment")),
-    ("duration", ("patient_treatment", "treatment", "course", "migration")),
+    ("duration", ()),  # the duration of what the other intents name; of the disease when none does
     ("timeline", ("timeline",)),
     ("imaging_mri", ("sign", "timeline")),
     ("imaging_bone_scan", ("sign", "timeline")),
@@ -212,6 +212,8 @@ class Composer:
         case = subject == "case" if subject else intents.has("timeline")
         case_bonus = SUBJECT_BONUS if subject else CASE_BONUS
         wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
+        if intents.has("duration") and not wanted:
+            wanted = {"course"}
         modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
 
         def rel(rows: list[int]) -> float:

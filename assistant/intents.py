@@ -55,7 +55,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "dose": ("dose", "posolog", "dosage", "mg", "combien de mg", "how much", "how many mg", "ui", "iu",
              "quantite", "amount"),
     "duration": ("combien de temps", "how long", "duree", "duration", "pendant", "for how", "mois", "months",
-                 "semaine", "week"),
+                 "semaine", "week", "intervalle", "interval", "delai", "how often", "tous les"),
     "course": ("evolution", "evolu", "course", "prognos", "pronostic", "gueri", "heal", "resol", "recover",
                "sequel", "outcome", "benin", "benign", "dure", "last", "spontan", "self-limit", "chronic",
                "chroniq", "suivi", "follow-up", "follow up", "outlook", "devenir", "s'en remet", "go away",

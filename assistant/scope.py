@@ -193,11 +193,13 @@ class Scope:
         # 'densitometrie' inside 'osteodensitometrie'
         return len(w) >= 6 and any(w in c for c in self._case_words)
 
-    def _domain(self, text: str) -> list[str]:
-        """Words of the source in ``text``, cue words included ('irm', 'dose', 'genou', 'DD', 'tt')."""
+    def _domain(self, text: str, cues: bool = False) -> list[str]:
+        """Words of the source in ``text``; with ``cues``, also the intent cues it never uses
+        ('DD', 'tt', 'attrapent'), which tell a question is about the domain but name no subject."""
         return [w for w in words(text) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
                 and len(w) >= 2 and not w.replace(".", "").isdigit()
-                and (self._known(w, self.vocab) or w in self._cue_exact)]
+                and (self._known(w, self.vocab) or (cues and (
+                    w in self._cue_exact or any(w.startswith(c) for c in self._cue_prefixes if len(c) >= 5))))]
 
     def salient(self, question: str, cues: bool = False) -> list[str]:
         """Content words that could name a subject: not function words, and (unless ``cues``)
@@ -249,7 +251,7 @@ class Scope:
                         and not self._known(w, self.neutral_vocab, False)]
             if subjects and not evidence:
                 return ScopeDecision(False, "not_in_case", tuple(subjects))
-        if not self._domain(question_all):
+        if not self._domain(question_all, cues=True):
             return ScopeDecision(False, "out_of_scope", tuple(self.salient(question_all)))
         sal = self.salient(question)
         unknown = [w for w in sal if not self._known(w, self.vocab)]
