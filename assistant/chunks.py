@@ -1,7 +1,10 @@
 """Chunks: the retrievable units made from the knowledge base, in both languages.
 
 What it does: one chunk per paragraph and language (``disc-1:fr``), plus, when asked, one
-per sentence (``disc-1:fr:s2``) so a precise question can hit the sentence that answers it.
+per sentence (``disc-1:fr:s2``) so a precise question can hit the sentence that answers it,
+one per structured fact and timeline step (``:f:``, ``:t:``), and the same fact again under its
+category's name (``:c:``, "Course, duration, prognosis: ...") so that a question naming the kind
+of thing it wants ('how long does it last?') meets the fact; the answer quotes ``:f:`` views only.
 Every chunk keeps its paragraph id, section and topics, so retrieval can filter and cite.
 What it leaves out: embeddings and scoring.
 """
