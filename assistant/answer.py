@@ -196,6 +196,12 @@ class Composer:
                 if chosen:
                     return self._from_statements(question, lang, intents, hits, allowed, chosen, picked[1],
                                                  resolved)
+        if intents.has("names"):  # 'what other names is it known by?': the keyword lists, whole
+            lists = [h for h in hits if "names" in h.topics]
+            if lists:
+                parts = [self.kb.paragraph(h.paragraph_id).text(lang) for h in lists]
+                cites = [Citation(h.paragraph_id, h.section, text, h.score, lang) for h, text in zip(lists, parts)]
+                return self._finish(question, lang, "\n\n".join(parts), cites, intents, hits, resolved)
         if intents.has("definition") and asks_name_only(question):
             # The statements that define a name ('... is called transient regional [migratory]
             # osteoporosis') first, the one of the name asked ('migrante' or not) before the other.

@@ -95,7 +95,7 @@ class Assistant:
             if tops == "case":
                 extra = self.retriever.search(text, k=8, sections=("case", "figures"), intents=intents)
             else:  # all the defining passages (abstracts, conclusion, discussion) for 'what is it?'
-                k = 5 if tops and "definition" in tops else 3
+                k = 5 if tops and tops & {"definition", "names"} else 3
                 extra = self.retriever.search(text, k=k, topics=tops, intents=intents, subject=subject)
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if followup:

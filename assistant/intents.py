@@ -83,6 +83,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "definition": ("qu'est-ce", "qu est-ce", "qu'est ce", "what is", "what's", "c'est quoi", "defin", "def", "nom",
                    "synonym", "also called", "appel", "name", "terme", "term", "signifie", "mean", "entite",
                    "entity", "kind of", "type of"),
+    "names": ("autres noms", "other names", "mots-cles", "mots cles", "keyword", "synonym", "also called",
+              "aussi appel", "known as", "known by", "connue sous", "connu sous", "appelle aussi", "autre nom",
+              "other name", "denomination", "terminolog"),
     "diagnosis": ("diagnos", "confirm", "exclusion", "critere", "criteria", "affirm", "prove", "how do you know",
                   "comment savoir", "poser le"),
     "timeline": ("chronolog", "timeline", "dates", "date", "quand", "when", "deroul",
@@ -101,7 +104,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "course": ("course", "prognosis"), "migration": ("migration",),
     "differential": ("differential",), "pathophysiology": ("pathophysiology",), "histology": ("histology",),
     "history": ("history",), "case": ("case",), "definition": ("definition",), "diagnosis": ("diagnosis",),
-    "timeline": ("case",),
+    "timeline": ("case",), "names": ("names",),
 }
 
 MODALITY_OF = {"imaging_mri": "mri", "imaging_bone_scan": "bone_scan", "imaging_dxa": "dxa",

@@ -32,6 +32,7 @@ SECTIONS = (
 TOPICS = (
     "risk_factors", "epidemiology", "sites", "imaging", "labs", "treatment", "course", "migration",
     "differential", "pathophysiology", "histology", "history", "case", "definition", "diagnosis", "prognosis",
+    "names",  # the keyword lists: the other names the disease goes by
 )
 FACT_CATEGORIES = (
     "definition", "risk_factor", "population", "site", "sign", "course", "migration", "treatment",
