@@ -220,6 +220,8 @@ class Composer:
         wanted = {c for intent, cats in PRIORITY if intents.has(intent) for c in cats}
         if intents.has("duration") and not wanted:
             wanted = {"course"}
+        if intents.has("duration") and not intents.has("migration"):
+            wanted.discard("migration")  # 'how long does it last?' asks the course, not the interval between sites
         modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
 
         def rel(rows: list[int]) -> float:

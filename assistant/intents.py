@@ -22,7 +22,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "population": ("qui est touche", "qui touche", "who gets", "who is affected", "who does it affect",
                    "who typically", "who usually", "who tends", "qui fait", "typiquement touche", "quel patient", "attrap", "catch",
                    "quel genre de personnes", "kind of people", "qui peut avoir", "who can get",
-                   "quels patients", "what kind of patient", "which patients", "profil",
+                   "quels patients", "what kind of patient", "which patients", "profil", "terrain",
                    "touche-t-elle", "homme", "men", "male", "femme", "women", "woman", "female", "enceinte",
                    "pregnan", "grossesse", "trimest", "age moyen", "middle-aged", "middle aged", "frequen",
                    "incidence", "epidemio", "rare", "common", "population", "sexe", "sex", "sous-estim",
@@ -87,7 +87,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "names": ("autres noms", "other names", "mots-cles", "mots cles", "keyword", "synonym", "also called",
               "aussi appel", "known as", "known by", "connue sous", "connu sous", "appelle aussi", "autre nom",
               "other name", "denomination", "terminolog"),
-    "diagnosis": ("diagnos", "confirm", "exclusion", "critere", "criteria", "affirm", "prove", "how do you know",
+    "diagnosis": ("diagnos", "diag", "confirm", "exclusion", "critere", "criteria", "affirm", "prove", "how do you know",
                   "comment savoir", "poser le"),
     "timeline": ("chronolog", "timeline", "dates", "date", "quand", "when", "deroul",
                  "etapes", "steps", "ordre", "order", "ensuite", "then", "after", "apres", "calendrier"),
@@ -184,5 +184,6 @@ def asks_name_only(question: str) -> bool:
     cue_words = {w for c in CUES["definition"] for w in words(c)}
     rest = [w for w in words(rest_text) if w not in STOPWORDS and w not in GENERIC and w not in cue_words
             and not any(w.startswith(c) for c in cue_words if len(c) >= 4) and len(w) > 2
-            and w not in ("actually", "vraiment", "exactement", "exactly")]
+            and not w.startswith(("actual", "vraiment", "exact", "expliq", "explain", "simpl", "concret",
+                                  "brief", "bref", "quickly", "rapidement"))]
     return not rest

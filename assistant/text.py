@@ -121,6 +121,8 @@ _TOPIC_NAME = re.compile(
     rf"|\b(?:osteoporosis|osteoporose)\s+{_QUAL}(?:\s+{_QUAL})*\b"
     r"|\b(?:cette|la|cette|this|the)\s+(?:maladie|pathologie|affection|disease|condition)\b"
     r"|\bbone marrow (?:o?edema|oedema) syndrome\b|\bsyndrome d.oedeme medullaire(?: transitoire)?\b"
+    # the abbreviations clinicians write: ORT(M), OT(M), TRO, TMO, TOH, BMES
+    r"|\b(?:ortm|ort|otm|tro|trmo|tmo|toh|bmes|bmoes)\b"
 )
 
 
