@@ -67,3 +67,14 @@ def test_a_dose_question_continues_a_conversation_about_the_patient(assistant, h
 def test_a_follow_up_asking_what_his_case_lacks_is_refused(assistant, history, q):
     a = assistant.ask(q, history=history)
     assert a.abstained and a.reason == "not_in_case", (a.reason, a.answer)
+
+
+@pytest.mark.parametrize("q,lang,facts", [
+    ("tt ORTM ?", "fr", [["décharge", "decharge"]]),
+    ("ORT et ORTM, c'est la même maladie ?", "fr", [["même entité", "meme entite"]]),
+    ("Terrain typique ?", "fr", [["âge moyen", "age moyen"]]),
+    ("TMO: first-line treatment?", "en", [["offloading"]]),
+])
+def test_clinicians_abbreviations_are_understood(assistant, q, lang, facts):
+    a = assistant.ask(q)
+    assert a.lang == lang and not a.abstained and facts_present(a.answer, facts), a.answer
