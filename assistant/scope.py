@@ -65,6 +65,16 @@ OTHER_CONDITIONS = frozenset(
 KIND_PREFIXES = ("facteur", "factor", "favoris", "predispos", "risque", "risk", "traitement", "treat", "therap",
                  "signe", "sign", "examen", "exam", "resultat", "result", "evolution", "course", "diagnos",
                  "bilan", "work")
+# Care and safety subjects readers often ask that a case report like this one may never treat
+# (physiotherapy, sport, breastfeeding, drug interactions, braces, genetics); refused only when
+# the source indeed never names them.
+UNCOVERED_SUBJECTS = frozenset(
+    """physiotherapy physiotherapie physio kinesitherapie kine kinesi reeducation rehabilitation rehab sport sports
+    sportif sportive breastfeeding breastfeed allaitement allaiter allaite lactation interaction interactions
+    brace braces attelle orthese genouillere hyperbaric hyperbare genetic genetique gene genes hereditary
+    hereditaire acupuncture massage""".split()
+)
+_ELSEWHERE = OTHER_CONDITIONS | OTHER_SITES | UNCOVERED_SUBJECTS
 ANCHOR_ZIPF = 4.0
 # Words that only point at the patient; they are no evidence that the case covers a question.
 _MARKERS = frozenset("patient patients cm mr monsieur he his him lui case cas report rapport article".split())  # a source word rarer than this in everyday language is a subject of the domain
@@ -260,8 +270,11 @@ class Scope:
             return ScopeDecision(False, "out_of_scope", tuple(unknown))
         if foreign and 2 * len(foreign) > len(domain):
             return ScopeDecision(False, "out_of_scope", tuple(foreign))
-        other = [w for w in words(question_all) if (w in OTHER_CONDITIONS or w in OTHER_SITES)
-                 and not self._known(w, self.vocab, False)]  # another disease, or a body part it never names
+        # another disease, a body part or a care subject it never names (by word or stem: the
+        # six-letter prefix rule would read 'physiotherapy' as 'physiopathology')
+        other = [w for w in words(question_all) if w in _ELSEWHERE and w not in self.vocab
+                 and f"~fr:{_stemmer('fr').stemWord(w)}" not in self.vocab
+                 and f"~en:{_stemmer('en').stemWord(w)}" not in self.vocab]
         if other:
             return ScopeDecision(False, "out_of_scope", tuple(other))
         # Unknown words and nothing that ties the question to the domain: general knowledge.

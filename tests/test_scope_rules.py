@@ -84,3 +84,17 @@ def test_lay_or_terse_answerable_questions_are_not_refused(assistant, q, lang):
     assert not a.abstained and a.reason == "ok", a.answer
     assert a.citations
     _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("Is it safe to take alendronate while breastfeeding?", "en"),
+    ("Peut-on prendre de l'alendronate pendant l'allaitement ?", "fr"),
+    ("How many physiotherapy sessions are needed?", "en"),
+    ("Combien de séances de kiné faut-il ?", "fr"),
+    ("Est-ce génétique ?", "fr"),
+    ("Can he go back to sport?", "en"),
+])
+def test_care_subjects_the_source_never_treats_are_refused(assistant, q, lang):
+    a = assistant.ask(q)
+    assert a.abstained and a.reason in ("out_of_scope", "not_in_case"), (a.reason, a.answer)
+    _answered_in(a, lang)
