@@ -20,7 +20,7 @@ from .intents import CUES, GENERIC, Intents
 from .knowledge import KnowledgeBase
 from .statements import CASE_SECTIONS, Statement
 from .subject import detect_subject
-from .text import STOPWORDS, _stemmer, fold, strip_topic_name, words
+from .text import STOPWORDS, _stemmer, fold, sentences, strip_topic_name, words
 
 # Everyday words that carry no subject of their own (lay questions use them a lot).
 EVERYDAY = frozenset(
@@ -74,6 +74,11 @@ UNCOVERED_SUBJECTS = frozenset(
     brace braces attelle orthese genouillere hyperbaric hyperbare genetic genetique gene genes hereditary
     hereditaire acupuncture massage""".split()
 )
+# A question for a value ('T-score', 'taux', 'valeur', 'level', 'how many times').
+_VALUE = re.compile(r"\b(t-score|t score|z-score|score|valeur|value|taux|level|combien de fois|how many times|"
+                    r"how often|chiffre|figure|mesure|measured)\b")
+_VALUE_WORDS = frozenset("score valeur value taux level combien fois many times often chiffre figure mesure "
+                         "measured".split())
 _ELSEWHERE = OTHER_CONDITIONS | OTHER_SITES | UNCOVERED_SUBJECTS
 ANCHOR_ZIPF = 4.0
 # Words that only point at the patient; they are no evidence that the case covers a question.
@@ -154,6 +159,11 @@ class Scope:
         case_texts += [t for g in kb.glossary if any(fold(x) in case_folded for x in g.fr + g.en)
                        for t in g.fr + g.en]
         self.case_vocab = self._vocab(case_texts)
+        # The case's sentences as word-prefix sets, with whether they state a figure (dates aside).
+        self._case_sentences = [
+            (frozenset(w[:6] for w in words(sent)), bool(re.search(r"\d", re.sub(r"\b(19|20)\d\d\b", " ", sent))))
+            for p in kb.paragraphs if p.section in CASE_SECTIONS for lang in ("fr", "en")
+            for sent in sentences(p.text(lang))]
         self._case_words = tuple(w for w in self.case_vocab if not w.startswith("~"))
         self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
         cue_words = {w for cues in CUES.values() for c in cues for w in words(c)}
@@ -281,6 +291,13 @@ class Scope:
         unknown_all = [w for w in self.salient(question_all) if not self._known(w, self.vocab)]
         if unknown_all and not self.anchors(question_all, lang):
             return ScopeDecision(False, "out_of_scope", tuple(unknown_all))
+        # A value asked of the patient ('son T-score', 'his CRP value') that no sentence of his case
+        # states with a figure, next to what it is about.
+        if _VALUE.search(fold(question_all)) and detect_subject(question_all, history=True) == "case":
+            about = {w[:6] for w in self.salient(question, cues=True) if len(w) >= 4 and w not in _VALUE_WORDS
+                     and w not in _MARKERS and w not in BODY and self._in_case(w)}
+            if about and not any(figure and about & ws for ws, figure in self._case_sentences):
+                return ScopeDecision(False, "not_in_case", tuple(sorted(about)))
         # By prefix, so the French 'calcitonine' finds the English 'calcitonin' (and typos' stems).
         asked = [d for w in words(question) if len(w) >= 5 for d in self.drugs if w[:6] == d[:6]]
         for drug in asked:

@@ -98,3 +98,19 @@ def test_care_subjects_the_source_never_treats_are_refused(assistant, q, lang):
     a = assistant.ask(q)
     assert a.abstained and a.reason in ("out_of_scope", "not_in_case"), (a.reason, a.answer)
     _answered_in(a, lang)
+
+
+@pytest.mark.parametrize("q,lang,refused", [
+    ("What was Mr CM's T-score on bone densitometry?", "en", True),
+    ("Quelle était la valeur du T-score de M. CM à l'ostéodensitométrie ?", "fr", True),
+    ("What was the patient's vitamin D level?", "en", False),
+    ("Quel était le taux de vitamine D du patient ?", "fr", False),
+])
+def test_a_value_asked_of_the_patient_needs_a_figure_in_his_case(assistant, q, lang, refused):
+    a = assistant.ask(q)
+    assert a.abstained == refused, (a.reason, a.answer)
+    if refused:
+        assert a.reason == "not_in_case"
+    else:
+        assert "26" in a.answer
+    _answered_in(a, lang)
