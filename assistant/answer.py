@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .intents import Intents
+from .intents import Intents, asks_name_only
 from .knowledge import KnowledgeBase, SECTION_LABELS
 from .patient import PatientFile
 from .retriever import Hit
 from .scope import ScopeDecision
-from .statements import Statement
+from .statements import CASE_SECTIONS, Statement
 from .subject import Subject
-from .intents import asks_name_only
 from .text import sentences, words
 
 # Which statements answer which intent, most specific first.
@@ -48,8 +47,6 @@ PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("diagnosis", ("diagnosis",)),
     ("definition", ("definition",)),
 )
-MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
-            "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
 LEX_WEIGHT = 0.03      # BM25 (normalised) next to cosine similarity
 CATEGORY_BONUS = 0.01  # a statement of the asked category (and modality)
 CASE_BONUS = 0.02      # the patient when the question is about him, the disease otherwise
@@ -159,9 +156,9 @@ def best_quote(paragraph_text: str, statement_text: str) -> str:
 
 
 class Composer:
-    def __init__(self, kb: KnowledgeBase, statements: list[Statement]) -> None:
+    def __init__(self, kb: KnowledgeBase, statements: list[Statement], patient: PatientFile | None = None) -> None:
         self.kb, self.statements = kb, statements
-        self.patient = PatientFile(kb, statements)
+        self.patient = patient or PatientFile(kb, statements)
 
     # -- abstention -------------------------------------------------------------------------
     def refuse(self, question: str, lang: str, decision: ScopeDecision, resolved: str, intents: Intents) -> Answer:
@@ -222,7 +219,7 @@ class Composer:
             wanted = {"course"}
         if intents.has("duration") and not intents.has("migration"):
             wanted.discard("migration")  # 'how long does it last?' asks the course, not the interval between sites
-        modalities = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
+        modalities = intents.modalities()
 
         def rel(rows: list[int]) -> float:
             rows = [r for r in rows if r is not None]
@@ -255,9 +252,9 @@ class Composer:
             for i in range(n):
                 r = rel([row_of.get(f"{pid}:{lg}:s{i}") for lg in ("fr", "en")] if n > 1 else
                         [row_of.get(f"{pid}:{lg}") for lg in ("fr", "en")])
-                if subject == "general" and h.section in ("case", "figures"):
+                if subject == "general" and h.section in CASE_SECTIONS:
                     continue
-                if case == (h.section in ("case", "figures")):
+                if case == (h.section in CASE_SECTIONS):
                     r += case_bonus / 2  # statements carry the patient's structured details
                 items.append((r, "sentence", (h, i if n > 1 else -1)))
         if not items:
@@ -274,7 +271,6 @@ class Composer:
             if first:
                 items.insert(0, items.pop(first))
         best_rel, best_kind, best = items[0]
-        best_sentence = next(((r, it) for r, k, it in items if k == "sentence"), None)
         if best_kind == "statement":
             cat, home = best.category, set(best.sources)
             same_modality = best.modality if cat in ("sign", "timeline") else None
@@ -315,10 +311,6 @@ class Composer:
             parts.append(quote)
             cites.append(Citation(h.paragraph_id, h.section, quote, h.score, lang))
         return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
-
-    @staticmethod
-    def _support(s: Statement, allowed: dict[str, Hit]) -> float:
-        return max((allowed[x].score for x in s.sources if x in allowed), default=0.0)
 
     def _from_statements(self, question, lang, intents, hits, allowed, chosen, header_key, resolved,
                          extra=None) -> Answer:

@@ -21,7 +21,8 @@ from .knowledge import load_knowledge
 from .retriever import QueryError, Retriever
 from .scope import Scope
 from .settings import Settings
-from .statements import build_statements
+from .patient import PatientFile
+from .statements import CASE_SECTIONS, build_statements
 from .subject import detect_subject
 from .text import strip_topic_name
 
@@ -39,10 +40,11 @@ class Assistant:
         self.embedder = get_embedder(self.settings.embedder)
         self.index = load_or_build(self.kb, self.embedder, self.settings.index_dir,
                                    self.settings.sentence_views, self.settings.max_chunk_words, progress=progress)
-        self.retriever = Retriever(self.kb, self.embedder, self.index, self.settings)
         self.statements = build_statements(self.kb)
+        patient = PatientFile(self.kb, self.statements)  # shared: retrieval boosts, answers pick
+        self.retriever = Retriever(self.kb, self.embedder, self.index, self.settings, patient)
         self.scope = Scope(self.kb, self.statements)
-        self.composer = Composer(self.kb, self.statements)
+        self.composer = Composer(self.kb, self.statements, patient)
         self._lock = threading.Lock()
         self._generator = None
 
@@ -81,22 +83,20 @@ class Assistant:
             return self.composer.refuse(q, lang, decision, resolved, intents)
         subject = detect_subject(resolved, history=intents.has("history"))
         hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject)
-        searches = [(focus, None)]
+        # Further searches whose best passages join the hits (text, then search() keywords).
+        searches: list[tuple[str, dict]] = []
         topics = intents.topics() - {"case"}
-        if topics:  # structured retrieval: also the best passages of the asked topic
-            searches.append((focus, topics))
+        if topics:  # structured retrieval: also the best passages of the asked topic; all the
+            # defining passages (abstracts, conclusion, discussion) or keyword lists when asked
+            searches.append((focus, {"topics": topics, "k": 5 if topics & {"definition", "names"} else 3}))
         if followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
-            searches.append((strip_topic_name(q), None))
+            searches.append((strip_topic_name(q), {}))
         if subject == "case":  # the patient's paragraphs, so his statements can be cited
-            searches.append((focus, "case"))
+            searches.append((focus, {"sections": CASE_SECTIONS, "k": 8}))
         if intents.has("definition"):  # 'what is it?': the passages that define it
-            searches.append((resolved, {"definition"}))
-        for text, tops in searches[1:]:
-            if tops == "case":
-                extra = self.retriever.search(text, k=8, sections=("case", "figures"), intents=intents)
-            else:  # all the defining passages (abstracts, conclusion, discussion) for 'what is it?'
-                k = 5 if tops and tops & {"definition", "names"} else 3
-                extra = self.retriever.search(text, k=k, topics=tops, intents=intents, subject=subject)
+            searches.append((resolved, {"topics": {"definition"}, "k": 5}))
+        for text, kwargs in searches:
+            extra = self.retriever.search(text, **{"k": 3, "intents": intents, "subject": subject, **kwargs})
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if followup:
             own = self.retriever.score_chunks(strip_topic_name(q))

@@ -20,8 +20,8 @@ CUES: dict[str, tuple[str, ...]] = {
                      "favoris", "tabac", "smok", "tobacco", "cigaret", "surcharge", "overload", "osteopeni",
                      "prone", "susceptib", "who is at risk"),
     "population": ("qui est touche", "qui touche", "who gets", "who is affected", "who does it affect",
-                   "who typically", "who usually", "who tends", "qui fait", "typiquement touche", "quel patient", "attrap", "catch",
-                   "quel genre de personnes", "kind of people", "qui peut avoir", "who can get",
+                   "who typically", "who usually", "who tends", "qui fait", "typiquement touche", "quel patient",
+                   "attrap", "catch", "quel genre de personnes", "kind of people", "qui peut avoir", "who can get",
                    "quels patients", "what kind of patient", "which patients", "profil", "terrain",
                    "touche-t-elle", "homme", "men", "male", "femme", "women", "woman", "female", "enceinte",
                    "pregnan", "grossesse", "trimest", "age moyen", "middle-aged", "middle aged", "frequen",
@@ -48,7 +48,8 @@ CUES: dict[str, tuple[str, ...]] = {
                   "bisphos", "calciton", "iloprost", "alendron", "pamidron", "cortic", "steroid", "cortison",
                   "decharg", "offload", "unload", "non-weight", "weight-bearing", "weight bearing", "bequill",
                   "crutch", "antalg", "analges", "painkill", "antidoul", "anti-inflam", "ains", "nsaid",
-                  "nabumet", "tramadol", "paracetam", "calcium", "forage", "drill", "tx", "rx", "tt", "ttt", "cure", "heal",
+                  "nabumet", "tramadol", "paracetam", "calcium", "forage", "drill", "tx", "rx", "tt", "ttt", "cure",
+                  "heal",
                   "soulag", "relief", "prescri", "took", "recu", "given", "donne", "administr",
                   # a patient asking what to do asks for management
                   "should i", "dois-je", "est-ce que je dois", "do i need to", "do i have to", "what can i do",
@@ -82,13 +83,13 @@ CUES: dict[str, tuple[str, ...]] = {
              "him", "il", "lui", "sa", "son", "54", "genou droit", "right knee", "genou gauche", "left knee",
              "cas rapporte", "case report", "reported case", "presented", "presente", "consult", "figure"),
     "definition": ("qu'est-ce", "qu est-ce", "qu'est ce", "what is", "what's", "c'est quoi", "defin", "def", "nom",
-                   "synonym", "also called", "appel", "name", "terme", "term", "signifie", "mean", "entite",
+                   "appel", "name", "terme", "term", "signifie", "mean", "entite",
                    "entity", "kind of", "type of"),
     "names": ("autres noms", "other names", "mots-cles", "mots cles", "keyword", "synonym", "also called",
               "aussi appel", "known as", "known by", "connue sous", "connu sous", "appelle aussi", "autre nom",
               "other name", "denomination", "terminolog"),
-    "diagnosis": ("diagnos", "diag", "confirm", "exclusion", "critere", "criteria", "affirm", "prove", "how do you know",
-                  "comment savoir", "poser le"),
+    "diagnosis": ("diagnos", "diag", "confirm", "exclusion", "critere", "criteria", "affirm", "prove",
+                  "how do you know", "comment savoir", "poser le"),
     "timeline": ("chronolog", "timeline", "dates", "date", "quand", "when", "deroul",
                  "etapes", "steps", "ordre", "order", "ensuite", "then", "after", "apres", "calendrier"),
 }
@@ -108,8 +109,10 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "timeline": ("case",), "names": ("names",),
 }
 
-MODALITY_OF = {"imaging_mri": "mri", "imaging_bone_scan": "bone_scan", "imaging_dxa": "dxa",
-               "imaging_radiograph": "radiograph_ct", "labs": "labs", "fluid_biopsy": "joint_fluid"}
+# Intent -> the knowledge base's modalities it asks about.
+MODALITIES: dict[str, tuple[str, ...]] = {
+    "imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
+    "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
 
 # Words that only carry the question's shape, never its subject (used by scope checks).
 GENERIC = frozenset(
@@ -135,8 +138,8 @@ class Intents:
     def topics(self) -> set[str]:
         return {t for n in self.scores for t in TOPICS.get(n, ())}
 
-    def modalities(self) -> list[str]:
-        return [MODALITY_OF[n] for n in self.scores if n in MODALITY_OF]
+    def modalities(self) -> set[str]:
+        return {m for n in self.scores for m in MODALITIES.get(n, ())}
 
 
 def _matches(cue: str, toks: list[str], folded: str) -> bool:
@@ -184,6 +187,10 @@ def asks_name_only(question: str) -> bool:
     cue_words = {w for c in CUES["definition"] for w in words(c)}
     rest = [w for w in words(rest_text) if w not in STOPWORDS and w not in GENERIC and w not in cue_words
             and not any(w.startswith(c) for c in cue_words if len(c) >= 4) and len(w) > 2
-            and not w.startswith(("actual", "vraiment", "exact", "expliq", "explain", "simpl", "concret",
-                                  "brief", "bref", "quickly", "rapidement"))]
+            and not w.startswith(_FILLERS)]
     return not rest
+
+
+# Words that soften a definition question without adding a subject ('expliquez-moi simplement').
+_FILLERS = ("actual", "vraiment", "exact", "expliq", "explain", "simpl", "concret", "brief", "bref", "quickly",
+            "rapidement")

@@ -16,14 +16,13 @@ disease in general.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from .intents import Intents
+from .intents import MODALITIES, Intents
 from .knowledge import KnowledgeBase
 from .statements import Statement
 from .text import STOPWORDS, fold, iso_dates, words
 
-MODALITY = {"imaging_mri": ("mri",), "imaging_bone_scan": ("bone_scan",), "imaging_dxa": ("dxa",),
-            "imaging_radiograph": ("radiograph_ct",), "labs": ("labs",), "fluid_biopsy": ("joint_fluid", "biopsy")}
 _ORDINALS = (
     (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart|commenc\w*"
         r"|start\w*|began|begin\w*|debut\w*)\b"),
@@ -50,7 +49,17 @@ class PatientFile:
         by_id = {s.id: s for s in statements}
         self.events = [(ev, by_id[ev.id]) for ev in kb.timeline if ev.id in by_id]
         self.facts = [s for s in statements if s.is_case and s.category != "timeline"]
-        self.all = statements
+        # Word prefixes of each statement (drug field and wording), and the prefixes so common
+        # across all statements ('patient', 'episode', 'traitement') that they name no drug.
+        self._names = {s.id: {w[:6] for w in words(f"{s.drug or ''} {s.fr} {s.en}") if len(w) >= 5}
+                       for s in statements}
+        counts = Counter(p for names in self._names.values() for p in names)
+        self._common = {p for p, n in counts.items() if n > COMMON_SHARE * len(statements)}
+
+    def _naming(self, text: str, given: list[Statement]) -> list[Statement]:
+        """The statements among ``given`` that a word of ``text`` names (by six-letter prefix)."""
+        asked = {w[:6] for w in words(text) if len(w) >= 5 and w not in STOPWORDS} - self._common
+        return [st for st in given if asked & self._names[st.id]]
 
     def _steps(self, keep) -> list[Statement]:
         return [st for ev, st in self.events if keep(ev)]
@@ -59,7 +68,7 @@ class PatientFile:
         """(statements, header key) answering a question about the patient, or None.
 
         ``context`` is the conversation the question continues (used only to name a drug)."""
-        mods = {m for intent, ms in MODALITY.items() if intents.has(intent) for m in ms}
+        mods = intents.modalities()
         treatment = intents.has("treatment", "dose")
         dates = iso_dates(question)
         n = ordinal(question)
@@ -96,7 +105,7 @@ class PatientFile:
         if mods:
             found = [s for s in self.facts if s.modality in mods]
             if found:
-                return found, next(i for i in MODALITY if intents.has(i))
+                return found, next(i for i in MODALITIES if intents.has(i))
             steps = self._steps(lambda ev: ev.modality in mods)
             return (steps, "timeline") if steps else None
         if intents.has("risk_factors"):
@@ -107,16 +116,7 @@ class PatientFile:
             # A drug or class named by prefix ('alendronat', 'calcitonine', 'l'anti-inflammatoire',
             # 'antalgique'), in the drug field or the wording; words most of his treatments share
             # ('traitement', 'épisode') name none of them.
-            asked = {w[:6] for w in words(question) if len(w) >= 5 and w not in STOPWORDS}
-
-            def names(st: Statement) -> set[str]:
-                return {w[:6] for w in words(f"{st.drug or ''} {st.fr} {st.en}") if len(w) >= 5}
-
-            common = {p for p in asked if sum(p in names(st) for st in self.all) > COMMON_SHARE * len(self.all)}
-            named = [st for st in given if (asked - common) & names(st)]
-            if not named and context:  # 'did he receive it?': the drug named earlier in the conversation
-                asked = {w[:6] for w in words(context) if len(w) >= 5 and w not in STOPWORDS} - common
-                named = [st for st in given if asked & names(st)]
+            named = self._naming(question, given) or (self._naming(context, given) if context else [])
             if not named and len(knee) == 1:  # 'how was his left knee treated?'
                 steps = self._steps(lambda ev: on_knee(ev) and ev.treatment is not None)
                 if steps:

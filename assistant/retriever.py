@@ -25,7 +25,7 @@ from .knowledge import KnowledgeBase
 from .lexical import BM25Index, query_tokens
 from .settings import Settings
 from .patient import PatientFile
-from .statements import build_statements
+from .statements import CASE_SECTIONS, build_statements
 from .subject import detect_subject
 from .text import detect_language, fold, iso_dates, stems, strip_topic_name, words
 
@@ -54,7 +54,8 @@ class QueryError(ValueError):
 
 
 class Retriever:
-    def __init__(self, kb: KnowledgeBase, embedder: Embedder, index: VectorIndex, settings: Settings) -> None:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder, index: VectorIndex, settings: Settings,
+                 patient: PatientFile | None = None) -> None:
         self.kb, self.embedder, self.index, self.settings = kb, embedder, index, settings
         self.chunks = index.chunks
         self.bm25 = BM25Index(self.chunks)
@@ -65,11 +66,11 @@ class Retriever:
         fr_vocab = {w for p in kb.paragraphs for w in words(p.fr)}
         en_vocab = {w for p in kb.paragraphs for w in words(p.en)}
         self.lang_vocab = (frozenset(fr_vocab - en_vocab), frozenset(en_vocab - fr_vocab))
-        # Glossary: folded term -> all terms of its entry (both languages), longest terms first.
         # Structured retrieval: paragraphs that hold the patient's statement asked for ('his first
         # MRI') or the definitions ('what is it?') are known from the knowledge base's structure.
-        self.patient = PatientFile(kb, build_statements(kb))
+        self.patient = patient or PatientFile(kb, build_statements(kb))
         self._definitions = frozenset(src for f in kb.facts if f.category == "definition" for src in f.sources)
+        # Glossary: folded term -> all terms of its entry (both languages), longest terms first.
         self._glossary: list[tuple[str, tuple[str, ...]]] = sorted(
             ((fold(t), g.fr + g.en) for g in kb.glossary for t in g.fr + g.en), key=lambda x: -len(x[0]))
         # Tokenised once: the expansion runs for every query (it was a fifth of the app's CPU).
@@ -190,13 +191,14 @@ class Retriever:
                     score += s.bm25_weight / (s.rrf_k + rank_b[p] + 1)
             # The abstracts restate the body in brief; the body paragraph is the better citation.
             score *= SECTION_PRIOR.get(self.kb.paragraph(p).section, 1.0) if mode == "rrf" else 1.0
-            para_topics = set(self.kb.paragraph(p).topics)
+            para = self.kb.paragraph(p)
+            para_topics = set(para.topics)
             if want and para_topics & want and mode == "rrf":
                 score *= 1.0 + s.topic_boost * len(para_topics & want) / len(want)
             if subject and mode == "rrf":
-                # The patient's paragraphs for questions about him, the discussion for the disease.
-                para_ = self.kb.paragraph(p)  # the case sections, and the passages that sum the case up
-                in_case = para_.section in ("case", "figures") or "case" in para_.topics
+                # The patient's paragraphs for questions about him (the case sections and the passages
+                # that sum the case up), the discussion for questions about the disease.
+                in_case = para.section in CASE_SECTIONS or "case" in para_topics
                 if in_case == (subject == "case"):
                     score *= 1.0 + s.subject_boost
             if p in preferred and mode == "rrf":
@@ -204,7 +206,6 @@ class Retriever:
             d_score, d_idx = best_d[p]
             b_score, b_idx = best_b[p]
             chunk = self.chunks[d_idx if mode != "bm25" else b_idx]
-            para = self.kb.paragraph(p)
             hits.append(Hit(p, para.section, para.topics, score, d_score, b_score, chunk, sent.get(p, {})))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]

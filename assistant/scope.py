@@ -38,7 +38,8 @@ EVERYDAY = frozenset(
 )
 # Verbs that only shape a request ('décrivez', 'retrouvait-on', 'explain'), by prefix.
 GENERIC_PREFIXES = ("decri", "describ", "expliq", "explain", "resum", "summar", "retrouv", "trouv", "montr",
-                    "donn", "indiqu", "pren", "pris", "relat", "lie", "sert", "servir", "precis", "detail", "present", "rappel", "citez", "cite", "enumer", "list")
+                    "donn", "indiqu", "pren", "pris", "relat", "lie", "sert", "servir", "precis", "detail",
+                    "present", "rappel", "citez", "cite", "enumer", "list")
 # Ordinary words that still make a question medical: body parts and complaints in lay words.
 BODY = frozenset(
     """knee knees genou genoux leg legs jambe jambes hip hips hanche hanches foot feet pied pieds ankle ankles
@@ -80,9 +81,9 @@ _VALUE = re.compile(r"\b(t-score|t score|z-score|score|valeur|value|taux|level|c
 _VALUE_WORDS = frozenset("score valeur value taux level combien fois many times often chiffre figure mesure "
                          "measured".split())
 _ELSEWHERE = OTHER_CONDITIONS | OTHER_SITES | UNCOVERED_SUBJECTS
-ANCHOR_ZIPF = 4.0
+ANCHOR_ZIPF = 4.0  # a source word rarer than this in everyday language is a subject of the domain
 # Words that only point at the patient; they are no evidence that the case covers a question.
-_MARKERS = frozenset("patient patients cm mr monsieur he his him lui case cas report rapport article".split())  # a source word rarer than this in everyday language is a subject of the domain
+_MARKERS = frozenset("patient patients cm mr monsieur he his him lui case cas report rapport article".split())
 
 
 # Best cosine of the question with any passage view below which nothing is related. Cosines are
@@ -112,11 +113,7 @@ def _zipf(word: str, lang: str) -> float:
 
 @lru_cache(maxsize=4096)
 def _ordinary(word: str, lang: str) -> bool:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # without frequencies, no word is called foreign
-        return True
-    z = zipf_frequency(word, lang)
+    z = _zipf(word, lang)  # without wordfreq every word looks common, so none is called foreign
     if z >= ORDINARY_ZIPF:
         return True
     if z > 0 or len(word) < 5:  # a real but rare word: a subject of its own
@@ -198,10 +195,10 @@ class Scope:
             out.update("~p:" + w[:6] for w in ws if len(w) >= 7)
         return out
 
-    def _known(self, w: str, vocab: set[str], fuzzy: bool = True) -> bool:
+    def _known(self, w: str, vocab: set[str], fuzzy: bool = True, prefix: bool = True) -> bool:
         if w in vocab or f"~fr:{_stemmer('fr').stemWord(w)}" in vocab or f"~en:{_stemmer('en').stemWord(w)}" in vocab:
             return True
-        if len(w) >= 7 and f"~p:{w[:6]}" in vocab:
+        if prefix and len(w) >= 7 and f"~p:{w[:6]}" in vocab:
             return True
         if fuzzy and len(w) >= 6 and vocab is self.vocab:  # typos: 'osteoprosis', 'patien'
             return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86 if len(w) >= 7 else 0.92))
@@ -257,7 +254,8 @@ class Scope:
         # Asked of the patient first, so the refusal says what is missing from his case.
         # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
         # since 'what did synovial biopsy find?' asks the literature.
-        if detect_subject(question_all, history=True) == "case":
+        about_patient = detect_subject(question_all, history=True) == "case"
+        if about_patient:
             subjects = [w for w in self.salient(question, cues=True) if w not in BODY
                         and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
             # A subject the source knows but the case never mentions ('smoker') ...
@@ -282,9 +280,8 @@ class Scope:
             return ScopeDecision(False, "out_of_scope", tuple(foreign))
         # another disease, a body part or a care subject it never names (by word or stem: the
         # six-letter prefix rule would read 'physiotherapy' as 'physiopathology')
-        other = [w for w in words(question_all) if w in _ELSEWHERE and w not in self.vocab
-                 and f"~fr:{_stemmer('fr').stemWord(w)}" not in self.vocab
-                 and f"~en:{_stemmer('en').stemWord(w)}" not in self.vocab]
+        other = [w for w in words(question_all) if w in _ELSEWHERE
+                 and not self._known(w, self.vocab, fuzzy=False, prefix=False)]
         if other:
             return ScopeDecision(False, "out_of_scope", tuple(other))
         # Unknown words and nothing that ties the question to the domain: general knowledge.
@@ -293,7 +290,7 @@ class Scope:
             return ScopeDecision(False, "out_of_scope", tuple(unknown_all))
         # A value asked of the patient ('son T-score', 'his CRP value') that no sentence of his case
         # states with a figure, next to what it is about.
-        if _VALUE.search(fold(question_all)) and detect_subject(question_all, history=True) == "case":
+        if about_patient and _VALUE.search(fold(question_all)):
             about = {w[:6] for w in self.salient(question, cues=True) if len(w) >= 4 and w not in _VALUE_WORDS
                      and w not in _MARKERS and w not in BODY and self._in_case(w)}
             if about and not any(figure and about & ws for ws, figure in self._case_sentences):

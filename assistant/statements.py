@@ -28,7 +28,6 @@ class Statement:
     drug: str | None = None
     has_dose: bool = False
     has_duration: bool = False
-    dose_said: bool = False  # the source says something of the dose, figure or not ('empirical doses')
     order: int = 0  # reading order of the first source, then file order
 
     def text(self, lang: str) -> str:
@@ -46,7 +45,7 @@ def build_statements(kb: KnowledgeBase) -> list[Statement]:
         is_case = f.category == "patient_treatment" or all(
             kb.paragraph(s).section in CASE_SECTIONS for s in f.sources)
         out.append(Statement(f.id, f.category, f.modality, f.fr, f.en, f.sources, is_case, f.drug,
-                             _numeric(f.dose), _numeric(f.duration), f.dose is not None,
+                             _numeric(f.dose), _numeric(f.duration),
                              kb.order[f.sources[0]] * 1000 + n))
     for n, ev in enumerate(kb.timeline):
         texts = {}

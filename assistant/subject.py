@@ -30,27 +30,28 @@ _PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w])il\b(?!\s*(y a|fa
 # impersonal ('faut-il', 'y a-t-il') or a noun opened the sentence ('l'œdème se voit-il ?').
 _INVERSION = re.compile(r"\w-(t-)?il\b")
 _IMPERSONAL = re.compile(r"\b(faut|y a|agit|existe|semble|arrive|suffit|vaut)-(t-)?il\b"
-                         r"|\best-il (possible|utile|necessaire|normal|grave|frequent|vrai|recommande|conseille|indique|"
-                         r"rare|courant|dangereux|urgent)\b")
-_NOUN_FIRST = re.compile(r"^(le|la|les|l'|un|une|des|ce|cet|cette|ces|son|sa|ses|quel\w*|combien de|que|qu'|quand|pourquoi|comment est-ce)\b")
+                         r"|\best-il (possible|utile|necessaire|normal|grave|frequent|vrai|recommande|"
+                         r"conseille|indique|rare|courant|dangereux|urgent)\b")
+_NOUN_FIRST = re.compile(r"^(le|la|les|l'|un|une|des|ce|cet|cette|ces|son|sa|ses|quel\w*|combien de|que|qu'"
+                         r"|quand|pourquoi|comment est-ce)\b")
 _PAST = re.compile(
     r"\b(did|was|were|had|received|showed|underwent|got|given|presented|complained)\b"
     r"|\b\w{2,}(?<!rr|er|ir|vr|ur|dr)(ait|aient)\b"  # imparfait (montrait, avait), not conditional (pourrait)
     r"|\b(a|ont|avait) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi|developpe)\b"
     r"|\b(a-t-il|a-t-on|ont-ils) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi)\b")
 _CASE_DETAIL = re.compile(r"\b(2018|2019|genou (droit|gauche)|(right|left) knee|54 ans|54-year|54 year)\b")
+# Patients in the plural are the disease's, not the reported one.
+_PATIENTS = r"patients with|les patients|chez les patients|in patients|most patients"
+# The disease's own name ('cette maladie', 'transient osteoporosis') is caught by names_topic().
 _GENERAL = re.compile(
     r"\b(in general|en general|generally|generalement|habituel\w*|usual\w*|typical\w*|typique\w*|"
-    r"in this disease|in this condition|dans cette (maladie|pathologie|affection)|de cette (maladie|pathologie)"
-    r"|la maladie|the disease|this disease|cette maladie|cette pathologie|the condition|this condition"
-    r"|patients with|les patients|chez les|in patients|most patients|la plupart"
+    rf"{_PATIENTS}|chez les|la plupart"
     r"|my|mon|ma|mes|i|je|j'ai|should i|dois-je|est-ce que je)\b")
 
 
 def detect_subject(question: str, history: bool = False) -> Subject:
     f = " ".join(fold(question).split())
-    named = bool(_NAMED.search(f))
-    if named and not re.search(r"\b(patients with|les patients|in patients|most patients|chez les patients)\b", f):
+    if _NAMED.search(f) and not re.search(rf"\b({_PATIENTS})\b", f):
         return "case"
     # 'What does scintigraphy show in transient osteoporosis?' asks of the disease.
     if _GENERAL.search(f) or names_topic(f):

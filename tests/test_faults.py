@@ -220,35 +220,33 @@ def test_tmo_index_into_an_unwritable_place_says_so(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # Broken knowledge files (TMO_KNOWLEDGE_DIR): exit 2, the file and the entry named
 # ---------------------------------------------------------------------------------------------
+# how -> (file, text to replace, replacement, words the message must contain)
+_EDITS: dict[str, tuple[str, str, str, list[str]]] = {
+    "paragraph_typo_key": ("paragraphs.yaml", "- id: disc-1\n  section: discussion",
+                           "- id: disc-1\n  secton: discussion", ["disc-1", "secton"]),
+    "paragraph_bad_section": ("paragraphs.yaml", "- id: disc-1\n  section: discussion",
+                              "- id: disc-1\n  section: discusion", ["disc-1", "section"]),
+    "fact_typo_key": ("facts.yaml", "  - id: def_migratory\n    category:", "  - id: def_migratory\n    categroy:",
+                      ["def_migratory", "categroy"]),
+    "fact_cites_missing_paragraph": ("facts.yaml", "sources: [resume, summary]", "sources: [resume, sumary]",
+                                     ["def_triad", "sumary"]),
+    "glossary_typo_key": ("glossary.yaml", "- id: migratory_osteoporosis\n",
+                          "- id: migratory_osteoporosis\n  frr: [x]\n", ["migratory_osteoporosis", "frr"]),
+    "yaml_syntax_error": ("paragraphs.yaml", "- id: disc-1\n  section: discussion",
+                          "- id: disc-1\n  section: [discussion", ["YAML", "disc-1"]),
+    "duplicate_id": ("paragraphs.yaml", "- id: disc-2\n", "- id: disc-1\n", ["duplicate", "disc-1"]),
+}
+
+
 def _break(kdir: Path, how: str) -> tuple[str, list[str]]:
     """Damage a copy of knowledge/; return (file name, words the message must contain)."""
-    def edit(name, old, new, count=1):
+    if how in _EDITS:
+        name, old, new, expected = _EDITS[how]
         p = kdir / name
         text = p.read_text(encoding="utf-8")
         assert old in text, (name, old)
-        p.write_text(text.replace(old, new, count), encoding="utf-8")
-
-    if how == "paragraph_typo_key":
-        edit("paragraphs.yaml", "- id: disc-1\n  section: discussion", "- id: disc-1\n  secton: discussion")
-        return "paragraphs.yaml", ["disc-1", "secton"]
-    if how == "paragraph_bad_section":
-        edit("paragraphs.yaml", "- id: disc-1\n  section: discussion", "- id: disc-1\n  section: discusion")
-        return "paragraphs.yaml", ["disc-1", "section"]
-    if how == "fact_typo_key":
-        edit("facts.yaml", "  - id: def_migratory\n    category:", "  - id: def_migratory\n    categroy:")
-        return "facts.yaml", ["def_migratory", "categroy"]
-    if how == "fact_cites_missing_paragraph":
-        edit("facts.yaml", "sources: [resume, summary]", "sources: [resume, sumary]")
-        return "facts.yaml", ["def_triad", "sumary"]
-    if how == "glossary_typo_key":
-        edit("glossary.yaml", "- id: migratory_osteoporosis\n", "- id: migratory_osteoporosis\n  frr: [x]\n")
-        return "glossary.yaml", ["migratory_osteoporosis", "frr"]
-    if how == "yaml_syntax_error":
-        edit("paragraphs.yaml", "- id: disc-1\n  section: discussion", "- id: disc-1\n  section: [discussion")
-        return "paragraphs.yaml", ["YAML", "disc-1"]
-    if how == "duplicate_id":
-        edit("paragraphs.yaml", "- id: disc-2\n", "- id: disc-1\n")
-        return "paragraphs.yaml", ["duplicate", "disc-1"]
+        p.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return name, expected
     if how == "paragraphs_missing":
         (kdir / "paragraphs.yaml").unlink()
         return "paragraphs.yaml", ["missing"]

@@ -32,36 +32,35 @@ def test_general_knowledge_is_refused(assistant, q, lang):
     _answered_in(a, lang)
 
 
-@pytest.mark.parametrize("q,lang", [
-    ("How do you treat gout?", "en"), ("Traitement de la goutte ?", "fr"),
-    ("What causes asthma?", "en"), ("Quels sont les symptômes du diabète ?", "fr"),
-])
-def test_another_condition_in_everyday_words_is_refused(assistant, q, lang):
+OUT, CASE = ("out_of_scope",), ("not_in_case",)
+# (question, language, the reasons a refusal may give), by what the source lacks.
+REFUSALS = {
+    "another condition in everyday words": [
+        ("How do you treat gout?", "en", OUT), ("Traitement de la goutte ?", "fr", OUT),
+        ("What causes asthma?", "en", OUT), ("Quels sont les symptômes du diabète ?", "fr", OUT)],
+    "another body site": [
+        ("transient osteoporosis of the wrist: treatment?", "en", OUT),
+        ("ostéoporose transitoire du poignet : traitement ?", "fr", OUT),
+        ("Can transient osteoporosis affect the shoulder?", "en", OUT),
+        ("L'ostéoporose transitoire peut-elle toucher l'épaule ?", "fr", OUT)],
+    "a patient detail the report never gives": [
+        ("What was the patient's BMI?", "en", CASE), ("Quel est le métier du patient ?", "fr", CASE),
+        ("Was Mr CM a smoker?", "en", CASE), ("M. CM était-il fumeur ?", "fr", CASE),
+        ("What was the patient's job?", "en", CASE), ("Quelle était la profession de M. CM ?", "fr", CASE)],
+    "a care subject the source never treats": [
+        ("Is it safe to take alendronate while breastfeeding?", "en", OUT + CASE),
+        ("Peut-on prendre de l'alendronate pendant l'allaitement ?", "fr", OUT + CASE),
+        ("How many physiotherapy sessions are needed?", "en", OUT + CASE),
+        ("Combien de séances de kiné faut-il ?", "fr", OUT + CASE),
+        ("Est-ce génétique ?", "fr", OUT + CASE), ("Can he go back to sport?", "en", OUT + CASE)],
+}
+
+
+@pytest.mark.parametrize("q,lang,reasons", [pytest.param(*case, id=f"{kind}: {case[0]}")
+                                            for kind, cases in REFUSALS.items() for case in cases])
+def test_refused_with_the_reason_that_says_what_is_missing(assistant, q, lang, reasons):
     a = assistant.ask(q)
-    assert a.abstained and a.reason == "out_of_scope"
-    _answered_in(a, lang)
-
-
-@pytest.mark.parametrize("q,lang", [
-    ("transient osteoporosis of the wrist: treatment?", "en"),
-    ("ostéoporose transitoire du poignet : traitement ?", "fr"),
-    ("Can transient osteoporosis affect the shoulder?", "en"),
-    ("L'ostéoporose transitoire peut-elle toucher l'épaule ?", "fr"),
-])
-def test_another_body_site_is_refused(assistant, q, lang):
-    a = assistant.ask(q)
-    assert a.abstained and a.reason == "out_of_scope"
-    _answered_in(a, lang)
-
-
-@pytest.mark.parametrize("q,lang", [
-    ("What was the patient's BMI?", "en"), ("Quel est le métier du patient ?", "fr"),
-    ("Was Mr CM a smoker?", "en"), ("M. CM était-il fumeur ?", "fr"),
-    ("What was the patient's job?", "en"), ("Quelle était la profession de M. CM ?", "fr"),
-])
-def test_patient_detail_the_report_never_gives_is_not_in_case(assistant, q, lang):
-    a = assistant.ask(q)
-    assert a.abstained and a.reason == "not_in_case"
+    assert a.abstained and a.reason in reasons, (a.reason, a.answer)
     _answered_in(a, lang)
 
 
@@ -83,20 +82,6 @@ def test_lay_or_terse_answerable_questions_are_not_refused(assistant, q, lang):
     a = assistant.ask(q)
     assert not a.abstained and a.reason == "ok", a.answer
     assert a.citations
-    _answered_in(a, lang)
-
-
-@pytest.mark.parametrize("q,lang", [
-    ("Is it safe to take alendronate while breastfeeding?", "en"),
-    ("Peut-on prendre de l'alendronate pendant l'allaitement ?", "fr"),
-    ("How many physiotherapy sessions are needed?", "en"),
-    ("Combien de séances de kiné faut-il ?", "fr"),
-    ("Est-ce génétique ?", "fr"),
-    ("Can he go back to sport?", "en"),
-])
-def test_care_subjects_the_source_never_treats_are_refused(assistant, q, lang):
-    a = assistant.ask(q)
-    assert a.abstained and a.reason in ("out_of_scope", "not_in_case"), (a.reason, a.answer)
     _answered_in(a, lang)
 
 
