@@ -1,7 +1,8 @@
 """``tmo``: the command line (typer). Thin: every command calls the library.
 
 Commands: ``ask`` (one question, or one per stdin line), ``check`` (case grading), ``index``
-(build the FAISS index), ``eval`` (score question and vignette sets), ``chat`` (the Gradio app).
+(build the FAISS index), ``eval`` (score question and vignette sets), ``chat`` (the Gradio app),
+``serve`` (the OpenAI-compatible HTTP API).
 Heavy modules are imported inside the commands, so ``tmo --help`` is instant.
 """
 from __future__ import annotations
@@ -177,6 +178,25 @@ def chat(
         typer.echo(f"tmo: error: the app needs gradio ({exc}); run `make setup`.", err=True)
         raise typer.Exit(2)
     launch(_settings(embedder, index_dir), host=host, port=port, feedback_path=feedback)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind; loopback unless you ask otherwise."),
+    port: int = typer.Option(8000, help="Port."),
+    workers: Optional[int] = typer.Option(None, help="Worker processes (default: the machine's cores)."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log method, path, status, time (never bodies)."),
+    embedder: Optional[str] = typer.Option(None),
+    index_dir: Optional[Path] = typer.Option(None),
+) -> None:
+    """Serve an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /v1/check, /healthz)."""
+    try:
+        from .serve.run import run
+    except ImportError as exc:
+        typer.echo(f"tmo: error: tmo serve needs fastapi and uvicorn ({exc}); run `make setup`.", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(run(host=host, port=port, workers=workers, embedder=embedder, index_dir=index_dir,
+                         access_log=access_log))
 
 
 def main() -> None:

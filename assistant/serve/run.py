@@ -1,0 +1,99 @@
+"""Run ``tmo serve``: uvicorn on loopback, one or several worker processes.
+
+What it does: :func:`run` checks the settings and the index once in the parent (a broken
+knowledge base or an unknown embedder ends with one clear line and exit code 2, not with
+workers that die and restart; a stale index is rebuilt once, not by each worker), then starts
+uvicorn. With one worker the app runs in this process on the assistant just loaded; with N,
+uvicorn spawns N processes that each call :func:`assistant.serve.app.worker_app` and so load the
+assistant once. Each worker gets ``OMP_NUM_THREADS = cores // workers`` unless it is set, so N
+workers do not fight over the cores with their embedding threads. uvicorn's own access log is
+off; the app logs method, path, status and time only (``--no-access-log`` turns that off too).
+
+What it leaves out: TLS and public exposure (bind loopback; put a reverse proxy in front), process
+management beyond uvicorn's (restarting a dead worker is uvicorn's job).
+"""
+from __future__ import annotations
+
+import copy
+import gc
+import ipaddress
+import os
+import sys
+
+import fastapi  # noqa: F401  - imported here so a missing install is one clear error in the CLI
+import uvicorn
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost", "ip6-loopback"}
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def log_config(access_log: bool) -> dict:
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg = copy.deepcopy(LOGGING_CONFIG)
+    cfg["loggers"]["tmo.serve"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    cfg["loggers"]["tmo.serve.access"] = {"handlers": ["default"] if access_log else [],
+                                          "level": "INFO" if access_log else "WARNING", "propagate": False}
+    return cfg
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, embedder: str | None = None,
+        index_dir=None, access_log: bool = True) -> int:
+    """Serve until interrupted; return the exit code (2 when the assistant cannot load)."""
+    from .. import Assistant
+    from ..embedders import EmbedderError
+    from ..knowledge import KnowledgeError
+    from ..settings import Settings
+
+    workers = workers or cores()
+    if workers < 1:
+        sys.stderr.write("tmo serve: error: --workers must be at least 1\n")
+        return 2
+    if not 0 < port < 65536:
+        sys.stderr.write("tmo serve: error: --port must be between 1 and 65535\n")
+        return 2
+    # Workers are fresh processes: the flags reach them as the TMO_* variables Settings.from_env reads.
+    if embedder:
+        os.environ["TMO_EMBEDDER"] = embedder
+    if index_dir:
+        os.environ["TMO_INDEX_DIR"] = str(index_dir)
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, cores() // workers)))
+    try:
+        assistant = Assistant(Settings.from_env())
+    except (KnowledgeError, EmbedderError, ValueError) as exc:
+        sys.stderr.write(f"tmo serve: error: {exc}\n")
+        return 2
+    if not is_loopback(host):
+        key = "with an API key" if os.environ.get("TMO_API_KEY") else "WITHOUT an API key (set TMO_API_KEY)"
+        sys.stderr.write(f"tmo serve: warning: listening on {host}, reachable from other machines, {key}; "
+                         "use a reverse proxy with TLS for anything beyond a trusted network.\n")
+    shown = f"[{host}]" if ":" in host else host
+    sys.stderr.write(f"tmo serve: OpenAI base URL http://{shown}:{port}/v1 (model 'tmo'), {workers} worker"
+                     f"{'s' if workers > 1 else ''}{', API key required' if os.environ.get('TMO_API_KEY') else ''}."
+                     " Ctrl-C to stop.\n")
+    common = dict(host=host, port=port, log_config=log_config(access_log), access_log=False, server_header=False,
+                  timeout_graceful_shutdown=5)
+    if workers == 1:
+        from .app import create_app
+
+        uvicorn.run(create_app(assistant=assistant), **common)
+    else:
+        del assistant  # each worker loads its own; the index is fresh on disk now
+        gc.collect()
+        uvicorn.run("assistant.serve.app:worker_app", factory=True, workers=workers, **common)
+    return 0
