@@ -56,7 +56,7 @@ def test_seed_patient_confirmed_and_migratory(lang):
     (with_(ep={"mri": {"bone_marrow_edema": True}, "resolution": {"clinical": True}}), "probable"),
     (with_(ep={"mri": {"bone_marrow_edema": False}}), "unlikely"),
     (with_(fever=True, ep={"mri": {"bone_marrow_edema": True}}), "unlikely"),
-    (with_(onset="gradual", ep={"mri": {"bone_marrow_edema": True}}), "possible"),
+    (with_(onset="gradual", ep={"mri": {"bone_marrow_edema": True}}), "insufficient"),  # no clinical picture
     (with_(ep={"mri": {"bone_marrow_edema": True, "findings": ["subchondral_line_thin"]}}), "probable"),
     (with_(ep={"mri": {"bone_marrow_edema": True, "subchondral_line_mm": 6}}), "unlikely"),
 ])
@@ -164,7 +164,7 @@ def test_changing_a_weight_changes_the_grading(tmp_path):
 
 
 def test_changing_a_kind_changes_the_grading(tmp_path):
-    case = parse_case(with_(ep={"mri": {"bone_marrow_edema": True}, "resolution": {"mri": True}}))
+    case = parse_case(with_(ep={"mri": {"bone_marrow_edema": True}, "resolution": {"mri": True, "clinical": True}}))
     assert grade(case).verdict == "confirmed"
 
     def mutate(d):

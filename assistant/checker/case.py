@@ -29,7 +29,7 @@ SITES = (
     "medial_femoral_condyle", "lateral_femoral_condyle", "femoral_condyles", "trochlea",
     "medial_tibial_plateau", "lateral_tibial_plateau", "posterolateral_tibial_plateau", "tibial_plateau",
     "patella", "fibula", "femoral_head", "femoral_neck", "acetabulum", "greater_trochanter",
-    "talus", "distal_tibia", "calcaneus", "navicular", "cuboid", "cuneiform", "metatarsal",
+    "talus", "distal_tibia", "tibial_plafond", "medial_malleolus", "lateral_malleolus", "calcaneus", "navicular", "cuboid", "cuneiform", "metatarsal",
     "sacrum", "other",
 )
 MRI_FINDINGS = (
@@ -224,7 +224,10 @@ class MRI(_Model):
     bone_marrow_edema: bool | None = Field(
         None, description="Epiphyseal bone marrow edema (low T1, high T2 fat-sat/STIR); false = MRI without edema")
     findings: list[Literal[MRI_FINDINGS]] | None = Field(  # type: ignore[valid-type]
-        None, description="Other findings reported (absent from a given list = not seen)")
+        None, description="Other findings reported present. A finding in neither `findings` nor `absent` was not "
+                          "mentioned: unknown, not absent")
+    absent: list[Literal[MRI_FINDINGS]] | None = Field(  # type: ignore[valid-type]
+        None, description="Findings reported absent ('no fracture line', 'pas de liseré')")
     subchondral_line_mm: float | None = Field(None, ge=0, le=50, description="Thickness of a subchondral low-signal line")
     subchondral_line_length_mm: float | None = Field(None, ge=0, le=200)
 
@@ -251,7 +254,10 @@ class DXA(_Model):
 class Radiograph(_Model):
     date: str | None = None
     normal: bool | None = None
-    findings: list[Literal[RADIOGRAPH_FINDINGS]] | None = None  # type: ignore[valid-type]
+    findings: list[Literal[RADIOGRAPH_FINDINGS]] | None = Field(  # type: ignore[valid-type]
+        None, description="Findings reported present; one in neither list was not mentioned: unknown")
+    absent: list[Literal[RADIOGRAPH_FINDINGS]] | None = Field(  # type: ignore[valid-type]
+        None, description="Findings reported absent")
 
     _date = field_validator("date", mode="before")(classmethod(lambda cls, v: normalise_date(v)))
 

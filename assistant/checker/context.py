@@ -82,6 +82,9 @@ PSEUDO = [
     r"pas seulement", r"non seulement", r"not only", r"no change", r"sans changement", r"no longer",
     r"sans doute", r"not necessarily", r"no increase in size", r"gram[- ]negati\w+", r"non[- ]specifi\w+",
     r"non[- ]weight[- ]bearing", r"sans appui", r"no further", r"not significantly",
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|few)[- ](?:day|week|month)s?[- ](?:long )?history of",
+    r"(?:sans|pas d'|aucun) antecedents?(?: (?:particuliers?|notables?|medicaux|personnels?))?(?! (?:\w+ )?d[e'u])",
+    r"no (?:significant |relevant |notable )?(?:past )?(?:medical )?history(?! of)", r"unremarkable (?:past )?(?:medical )?history",
 ]
 NEG_PRE = [
     r"pas d[e']", r"pas de", r"pas d'", r"\bpas\b", r"\bni\b", r"\bsans\b", r"aucun\w*", r"absence d[e']",

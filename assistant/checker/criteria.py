@@ -137,9 +137,14 @@ class Rule:
 
 @dataclass
 class Leaf(Rule):
+    """One test on one field. A list with an ``absent`` sibling (MRI and radiograph findings) is
+    open: a value in neither list was never mentioned, so ``contains`` is unknown, not unmet;
+    it is unmet only when every value tested is reported absent."""
+
     path: str
     op: str
     value: Any
+    absent: str | None = None  # path of the sibling list of values reported absent
 
     def _test(self, v: Any) -> bool:
         op, ref = self.op, self.value
@@ -167,6 +172,13 @@ class Leaf(Rule):
         hits = [Hit(p, v, self._test(v)) for p, v in vals]
         if any(h.ok for h in hits):
             return Result("met", [h for h in hits if h.ok])
+        if self.absent is not None:
+            said = [(p, v) for p, v in _collect(obj, self.absent.split("."), "") if isinstance(v, (list, tuple))]
+            wanted = [self.value] if self.op == "contains" else list(self.value)
+            gone = {x for _, v in said for x in v}
+            if said and all(w in gone for w in wanted):
+                return Result("not_met", [Hit(p, v, False) for p, v in said])
+            return Result("unknown", [])
         if hits:
             return Result("not_met", hits)
         return Result("unknown", [])
@@ -301,6 +313,13 @@ def _field_exists(path: str, model: type[BaseModel]) -> bool:
     return True
 
 
+def _absent_sibling(path: str, model: type[BaseModel]) -> str | None:
+    """``x.findings`` -> ``x.absent`` when the model holding ``findings`` has an ``absent`` list."""
+    head, _, last = path.rpartition(".")
+    sibling = f"{head}.absent" if head else "absent"
+    return sibling if last != "absent" and _field_exists(sibling, model) else None
+
+
 def compile_rule(spec: Any, where: str, model: type[BaseModel] = Case) -> Rule:
     """Build a :class:`Rule` from its YAML form; raise :class:`CriteriaError` naming ``where``."""
     if not isinstance(spec, dict) or not spec:
@@ -320,7 +339,7 @@ def compile_rule(spec: Any, where: str, model: type[BaseModel] = Case) -> Rule:
             raise CriteriaError(f"{where}: `{op}` takes a list")
         if op in ("gt", "gte", "lt", "lte") and (isinstance(val, bool) or not isinstance(val, (int, float))):
             raise CriteriaError(f"{where}: `{op}` takes a number")
-        return Leaf(path, op, val)
+        return Leaf(path, op, val, _absent_sibling(path, model) if op in ("contains", "contains_any") else None)
     if len(spec) != 1:
         raise CriteriaError(f"{where}: a combinator rule has one key (any, any_known, all, not, unless, episode); "
                             f"got {sorted(spec)}")

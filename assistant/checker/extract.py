@@ -32,9 +32,10 @@ MAX_TEXT_CHARS = 20_000
 _COVER = {
     "femoral_condyles": {"medial_femoral_condyle", "lateral_femoral_condyle", "femoral_condyles"},
     "tibial_plateau": {"medial_tibial_plateau", "lateral_tibial_plateau", "posterolateral_tibial_plateau", "tibial_plateau"},
+    "distal_tibia": {"distal_tibia", "tibial_plafond", "medial_malleolus"},
 }
 _OPPOSITE = {"right": "left", "left": "right"}
-_PAIN = re.compile(r"douleur|pain|symptom|gonalgi|coxalgi|clinique|clinical|marche|walk|function|asymptomati|indolore|"
+_PAIN = re.compile(r"douleur|pain|symptom|souffr|suffer|gonalgi|coxalgi|clinique|clinical|marche|walk|function|asymptomati|indolore|"
                    r"recovery|guerison|gueri|ad integrum|restitution|activit|travail|work|sport")
 _IMG = re.compile(r"oedem|edem|lesion|signal|anomal|abnormal|\birm\b|\bmri\b|imaging|imagerie|radiolog|iconograph|"
                   r"hyperfixation|uptake|scintigra|infiltrat|bme\b")
@@ -142,8 +143,8 @@ class _Builder:
         for p in parts[:-1]:
             node = node.setdefault(p, {})
         key = parts[-1]
-        if key == "findings":
-            lst = node.setdefault("findings", [])
+        if key in ("findings", "absent"):
+            lst = node.setdefault(key, [])
             if value is not None and value not in lst:
                 lst.append(value)
         else:
@@ -342,6 +343,8 @@ class _Builder:
         concepts = [(c, a + s, a + e) for c, s, e in lx.concept_matches(seg)]
         dms = [DateMention(a + d.start, a + d.end, d.year, d.month, d.day, d.offset_months, d.relative) for d in dates(seg)]
         absolute = next((d.iso() for d in dms if not d.relative and d.year), None)
+        if absolute is None:
+            absolute = self._month_only(dms)
         rel = next((d for d in dms if d.relative), None)
         weak = rel is not None and rel.offset_months is None and bool(_WEAK.fullmatch(f[rel.start:rel.end]))
         self.weak = weak
@@ -438,7 +441,9 @@ class _Builder:
             return
         value = c.yes if not fl.negated else c.no
         m = self.mention(c.path, value, s, e, fl, c.id)
-        ignored = fl.hypothetical or fl.family or value is None or (fl.history and not c.history)
+        # a negated imaging finding is kept: it is reported absent, which is not the same as unmentioned
+        said_absent = fl.negated and value is None and c.episode and c.path.endswith("findings")
+        ignored = fl.hypothetical or fl.family or (value is None and not said_absent) or (fl.history and not c.history)
         if c.id == "trauma" and fl.history and _DISTANT.search(sentence):
             ignored = True
         if c.id in ("corticosteroids", "immobilisation") and not fl.negated and lx.TREATMENT_RX.search(sentence) \
@@ -538,28 +543,36 @@ class _Builder:
                 self.set_ep(target, "resolution.clinical", False, m)
             return
         path = c.path
+        present = value is not None
+        if not present and path.endswith("findings"):
+            value = c.yes
         if path.startswith("mri.findings") and mod == "radiograph":
             from .case import RADIOGRAPH_FINDINGS
             val = {"fracture_line": "fracture"}.get(value, value)
             if val in RADIOGRAPH_FINDINGS:
                 path, value = "radiograph.findings", val
-                m.field, m.value = path, value
         if path.startswith("mri.findings") and value == "subchondral_line":
-            value = self._line_kind(sent, s, e)
-            m.value = value
-        if path.startswith("mri.findings") and value == "fracture_line" and re.search(
+            value = self._line_kind(sent, s, e) if present else ["subchondral_line_thin", "subchondral_line_thick"]
+        if path.startswith("mri.findings") and value == "fracture_line" and present and re.search(
                 r"fin\b|fine\b|mince|thin|tenu", f[max(sent[0], s - 25):min(sent[1], e + 25)]):
             value = "subchondral_line_thin"
-            m.value = value
-        if value is None and path.endswith("findings"):
-            # a negated finding: the modality was read, the finding absent
-            node = self.eps[target].setdefault(path.split(".")[0], {})
-            node.setdefault("findings", [])
-            self.prov.ignored.append(m)
-            return
-        m.field = path
-        self.set_ep(target, path, value, m)
+        if not present and path.endswith("findings"):
+            path = path[: -len("findings")] + "absent"
+        m.field, m.value = path, value
+        for v in value if isinstance(value, list) else [value]:
+            self.set_ep(target, path, v, m)
         self._imaging_date(target, path.split(".")[0], sent)
+
+    def _month_only(self, dms: list[DateMention]) -> str | None:
+        """'en août', 'in August' after a dated point of the story: that month, this year or the next."""
+        d = next((d for d in dms if not d.relative and d.year is None and d.month), None)
+        if d is None or not self.now:
+            return None
+        year = int(self.now[:4])
+        now_month = int(self.now[5:7]) if len(self.now) >= 7 else None
+        if now_month is not None and d.month < now_month:
+            year += 1
+        return f"{year:04d}-{d.month:02d}"
 
     def _imaging_date(self, target: int, modality: str, sent: tuple[int, int]) -> None:
         if modality not in ("mri", "bone_scan", "dxa", "radiograph"):

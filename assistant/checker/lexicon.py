@@ -29,13 +29,13 @@ JOINT_TERMS: dict[str, str] = {
 }
 # Sites, each with the joint it implies.
 SITE_TERMS: dict[str, tuple[str, str]] = {
-    "medial_femoral_condyle": ("knee", r"condyles? (?:femora\w* )?(?:interne|medial)|(?:medial|internal) (?:femoral )?condyle|\bmfc\b"),
-    "lateral_femoral_condyle": ("knee", r"condyles? (?:femora\w* )?(?:externe|lateral)|lateral (?:femoral )?condyle|\blfc\b"),
+    "medial_femoral_condyle": ("knee", r"condyles? (?:femora\w* )?(?:interne|medial)|(?:medial|internal) (?:femoral )?condyle|\bmfc\b|\bcfi\b|\bcfm\b"),
+    "lateral_femoral_condyle": ("knee", r"condyles? (?:femora\w* )?(?:externe|lateral)|lateral (?:femoral )?condyle|\blfc\b|\bcfe\b|\bcfl\b"),
     "femoral_condyles": ("knee", r"condyles femoraux|femoral condyles|(?:deux|both|two) condyles"),
     "trochlea": ("knee", r"trochle\w*"),
     "posterolateral_tibial_plateau": ("knee", r"postero-?(?:lateral|externe) (?:du |of the )?(?:plateau tibial|tibial plateau)|(?:plateau tibial|tibial plateau) postero-?(?:lateral|externe)|posterolateral tibia\w*"),
-    "medial_tibial_plateau": ("knee", r"plateau (?:tibial )?(?:interne|medial)|(?:medial|internal) tibial plateau|tibial plateau,? medial"),
-    "lateral_tibial_plateau": ("knee", r"plateau (?:tibial )?(?:externe|lateral)|lateral tibial plateau"),
+    "medial_tibial_plateau": ("knee", r"plateau (?:tibial )?(?:interne|medial)|(?:medial|internal) tibial plateau|tibial plateau,? medial|\bpti\b|\bptm\b"),
+    "lateral_tibial_plateau": ("knee", r"plateau (?:tibial )?(?:externe|lateral)|lateral tibial plateau|\bltp\b|\bpte\b|\bptl\b"),
     "tibial_plateau": ("knee", r"plateaux? tibia\w*|tibial plateaus?|proximal tibia|tibia proximal"),
     "patella": ("knee", r"(?<!choc )rotule|(?<!choc )rotulien|\bpatella\b|patellar\b"),
     "fibula": ("knee", r"tete (?:de la )?fibula|tete du perone|fibular head|\bfibula\b"),
@@ -44,7 +44,10 @@ SITE_TERMS: dict[str, tuple[str, str]] = {
     "acetabulum": ("hip", r"cotyle|acetabul\w*"),
     "greater_trochanter": ("hip", r"(?:grand )?trochanter\w*"),
     "talus": ("ankle", r"\btalus\b|astragal\w*|talar\b|dome talien|\btalien"),
-    "distal_tibia": ("ankle", r"pilon tibial|tibia distal|distal tibia|tibial plafond|malleole interne|medial malleolus"),
+    "tibial_plafond": ("ankle", r"pilon tibial|plafond tibial|tibial plafond|tibial pilon|plafond of the tibia"),
+    "medial_malleolus": ("ankle", r"malleoles? (?:interne|mediale?|tibiale?)|(?:medial|internal|tibial) malleol\w*"),
+    "lateral_malleolus": ("ankle", r"malleoles? (?:externe|laterale?|fibulaire|peroniere)|(?:lateral|external|fibular) malleol\w*"),
+    "distal_tibia": ("ankle", r"tibia distal|distal tibia|extremite inferieure du tibia|distal tibial (?:metaphysis|epiphysis)"),
     "calcaneus": ("foot", r"calcane\w*"),
     "navicular": ("foot", r"naviculaire|navicular|scaphoide tarsien"),
     "cuboid": ("foot", r"cuboid\w*"),
@@ -99,7 +102,7 @@ _TMO = (r"osteoporose (?:regionale |focale )?transitoire|transient (?:regional |
 CONCEPTS: list[Concept] = [
     # --- onset, trauma, course
     Concept("sudden_onset", r"brutal\w*|soudain\w*|sudden\w*|abrupt\w*|\bacute\b|\baigue?s?\b|d'emblee intense|"
-            r"du jour au lendemain|overnight|en quelques heures|within hours|d'installation rapide|rapid onset|"
+            r"du jour au lendemain|overnight|en quelques heures|within hours|(?:came on|developed|began|started) (?:over|within|in) (?:a few|\d+|two|three|several) hours|d'installation rapide|rapid onset|"
             r"(?:started|began|appeared|came on) suddenly", "onset", "sudden", None),
     Concept("gradual_onset", r"installation progressive|apparition progressive|debut progressif|d'installation lente|"
             r"insidieu\w*|insidious\w*|gradual\w*|progressive onset|progressivement (?:croissante?|aggrav\w*|install\w*)|"
@@ -236,7 +239,7 @@ CONCEPTS: list[Concept] = [
             "joint_fluid.appearance", "bloody", None),
     # --- imaging findings (episode level)
     Concept("bme", r"\b(?:oe|o|e)dem(?:e|a)s?\b(?! (?:des parties molles|du pied|de la main|du membre|prenant|of the (?:soft|foot|hand|limb)))|"
-            r"oedemat\w*|edemat\w*|\bbme\b|\bbmo\b|bone bruis\w*|(?:increased|high|abnormal|bright) signal(?: intensity)? (?:\w+ ){0,3}(?:t2|stir|fat[- ]?(?:sat\w*|suppress\w*)|fluid[- ]sensitive|pd)\w*|hypersignal (?:t2|stir|dp)\w*|high (?:t2|stir) signal|"
+            r"oedemat\w*|edemat\w*|\bbme\b|\bbmo\b|\bomo\b|bone bruis\w*|(?:increased|high|abnormal|bright) signal(?: intensity)? (?:\w+ ){0,3}(?:t2|stir|fat[- ]?(?:sat\w*|suppress\w*)|fluid[- ]sensitive|pd)\w*|hypersignal (?:t2|stir|dp)\w*|high (?:t2|stir) signal|"
             r"(?:t2|stir)[- ]hyperintens\w*|hyperintens\w* (?:on|in) (?:t2|stir|fluid)|signal (?:abnormality|anomaly) of the (?:bone )?marrow|"
             r"marrow signal (?:abnormality|change)|infiltrat (?:oedemateux|medullaire)", "mri.bone_marrow_edema", True, False,
             episode=True, modality="mri"),
@@ -341,7 +344,7 @@ CONCEPTS: list[Concept] = [
             r"disappear\w*|normalis\w*|normaliz\w*|retour a la normale|back to normal|restitution ad integrum|ad integrum|"
             r"guerison|gueri\b|healed|healing|recovery|recovered|complete recovery|sans sequelles?|without sequelae|"
             r"free of (?:symptoms|pain)|symptom-free|pain-free|pain free|painless|indolore|asymptomatique\w*|asymptomatic|"
-            r"plus de douleurs?|no (?:more|longer) (?:pain|painful|symptoms)|reprise (?:\w+ ){0,2}(?:marche|travail|activites?|sport)|"
+            r"plus de douleurs?|no (?:more|longer) (?:pain|painful|symptoms)|ne (?:souffre|se plaint) plus|no longer (?:in pain|complains?)|reprise (?:\w+ ){0,2}(?:marche|travail|activites?|sport)|"
             r"return(?:ed)? to (?:work|sport|normal|full|her|his)|resumed (?:\w+ )?activit\w*|walks? normally|marche normalement|"
             r"subsided|settled|abated|s'est estompee?|\bcede|ont cede|s'est amendee?|amendement|improved completely|completely improved",
             "resolution", True, None, episode=True),

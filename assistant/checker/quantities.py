@@ -185,12 +185,17 @@ _DATE_RULES = [
     ("month_d_y", re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? " + _Y + r"\b")),
     ("month_y", re.compile(r"\b" + _MONTH + r",? (?:de l'annee |of )?" + _Y + r"\b")),
     ("year", re.compile(r"\b(?:en|in|since|depuis|during|durant|au cours de|début|debut|early|late|fin|end of|mid-?) " + _Y + r"\b")),
+    # a bare year ("hip pain 2017", "(2019)"), not a count ("2000 cells/mm3") nor part of a number
+    ("year", re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![.,/-]?\d)(?! ?(?:[a-z]*/|mg|ml|ng|ui|iu|%|mm|cells|elements|cellules|g\b))")),
+    # a month with no year ("en août", "in August"): resolved against the story's date by the extractor
+    ("month", re.compile(r"\b(?:en|in|au mois d[e']|au mois de|debut|fin|mi-|mid-|early|late|end of|courant|by|from|since|depuis|"
+                         r"d[e'] ?|until|jusqu'en|during|durant) ?(" + "|".join(m for m in sorted(MONTHS, key=len, reverse=True) if len(m) > 4 or m in ("mars", "mai", "juin", "june", "july", "aout")) + r")\b")),
 ]
 _UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "day": 1 / 30, "days": 1 / 30, "semaine": 0.25, "semaines": 0.25,
                 "week": 0.25, "weeks": 0.25, "mois": 1, "month": 1, "months": 1, "an": 12, "ans": 12, "annee": 12,
                 "annees": 12, "year": 12, "years": 12}
 _REL = re.compile(
-    r"\b" + _WORDNUM + r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?) (?:plus tard|apres|later|after(?:wards)?|"
+    r"\b" + _WORDNUM + r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?) (?:plus tard|\+ tard|apres|later|after(?:wards)?|"
     r"after (?:that|this|onset|the first)|de plus|since|following)\b|"
     r"\b(?:apres|after|au bout d['e]|within|dans les|(?<!il y )a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
     r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?)\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
@@ -228,6 +233,8 @@ def dates(folded: str) -> list[DateMention]:
                     mo, y, d = MONTHS[g[0]], int(g[1]), None
                     if g[0] in ("mar", "may", "mai", "sept") and not re.match(r"[a-z]+ \d{4}", m.group(0)):
                         pass
+                elif kind == "month":
+                    y, mo, d = None, MONTHS[g[0]], None
                 else:
                     y, mo, d = int(g[0]), None, None
             except (KeyError, ValueError):
