@@ -1,0 +1,134 @@
+"""Abstention as a calibrated decision: does the source answer this question, or not?
+
+What it does: turns measured signals of a question into a few numbers (how close its nearest
+answerable and near-miss bank questions are, the share of near-misses among its neighbours, its
+best passage similarity, whether the wording rules of :mod:`assistant.scope` refuse it, how many
+of its specific words the source never uses) and weighs them with a logistic regression fitted
+on the question bank, leave-one-out (each bank question is scored against the bank without
+itself). The threshold is the lowest whose out-of-fold refusal precision on the bank reaches
+``Settings.abstain_precision`` (or ``Settings.abstain_threshold`` when set). The fitted model is
+plain JSON next to the index (no pickle) and is refitted when the bank, the knowledge, the
+embedder or the feature set changes.
+
+What it leaves out: the wording of a refusal (:mod:`assistant.answer`) and the rules themselves.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
+            "rules_refuse", "unknown_share", "foreign")
+FEATURE_VERSION = 1
+FILE = "abstain.json"
+NEIGHBOURS = 5
+
+
+def features(matches: Sequence, best_passage: float, rules_refuse: bool, unknown_share: float,
+             foreign: bool) -> list[float]:
+    """The signals of one question, in :data:`FEATURES` order (``matches`` best first)."""
+    s_ans = next((m.sim for m in matches if m.entry.answerable), 0.0)
+    s_nm = next((m.sim for m in matches if not m.entry.answerable), 0.0)
+    top = list(matches)[:NEIGHBOURS]
+    share = sum(not m.entry.answerable for m in top) / len(top) if top else 0.0
+    return [s_ans, s_nm, s_nm - s_ans, share, best_passage, float(rules_refuse), unknown_share, float(foreign)]
+
+
+@dataclass
+class AbstentionModel:
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float
+    curve: list[dict]  # out-of-fold precision/recall of refusal on the bank, by threshold
+    key: str
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = (np.asarray(x, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept))))
+
+    def to_json(self) -> dict:
+        return {"feature_version": FEATURE_VERSION, "features": list(FEATURES), "key": self.key,
+                "mean": self.mean, "scale": self.scale, "coef": self.coef, "intercept": self.intercept,
+                "threshold": self.threshold, "curve": self.curve}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "AbstentionModel":
+        if d.get("feature_version") != FEATURE_VERSION or tuple(d.get("features", ())) != FEATURES:
+            raise ValueError("fitted on another feature set")
+        return cls(d["mean"], d["scale"], d["coef"], float(d["intercept"]), float(d["threshold"]),
+                   d.get("curve", []), d["key"])
+
+
+def model_key(*parts: str) -> str:
+    return hashlib.sha256("\x00".join((str(FEATURE_VERSION),) + parts).encode()).hexdigest()[:16]
+
+
+def _curve(y: np.ndarray, p: np.ndarray) -> list[dict]:
+    out = []
+    for thr in np.round(np.arange(0.05, 1.0, 0.05), 2):
+        refused = p >= thr
+        tp = int((refused & y).sum())
+        out.append({"threshold": float(thr), "precision": round(tp / refused.sum(), 4) if refused.sum() else None,
+                    "recall": round(tp / y.sum(), 4) if y.sum() else None, "refused": int(refused.sum())})
+    return out
+
+
+def fit(X: np.ndarray, y: np.ndarray, target_precision: float, key: str) -> AbstentionModel:
+    """Fit on bank features ``X`` (leave-one-out) and labels ``y`` (True: the source does not answer)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    y = np.asarray(y, dtype=bool)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    if y.sum() < 5 or (~y).sum() < 5:  # too few labels of one kind: trust the rules alone
+        coef = np.zeros(X.shape[1])
+        coef[FEATURES.index("rules_refuse")] = 10.0 / scale[FEATURES.index("rules_refuse")]
+        return AbstentionModel(mean.tolist(), scale.tolist(), coef.tolist(), -5.0, 0.5, [], key)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    p = cross_val_predict(pipe, X, y, cv=folds, method="predict_proba")[:, 1]
+    curve = _curve(y, p)
+    ok = [c for c in curve if c["precision"] is not None and c["precision"] >= target_precision]
+    threshold = min((c["threshold"] for c in ok), default=0.5)
+    clf = LogisticRegression(C=1.0, max_iter=1000).fit((X - mean) / scale, y)
+    return AbstentionModel(mean.tolist(), scale.tolist(), clf.coef_[0].tolist(), float(clf.intercept_[0]),
+                           float(threshold), curve, key)
+
+
+def load_or_fit(folders: Sequence[Path | None], key: str, make_training: Callable[[], tuple[np.ndarray, np.ndarray]],
+                target_precision: float, write_to: Path | None) -> AbstentionModel:
+    """The model saved in the first of ``folders`` that has a current one, else a new fit saved to ``write_to``."""
+    for folder in folders:
+        if folder is None:
+            continue
+        try:
+            m = AbstentionModel.from_json(json.loads((Path(folder) / FILE).read_text()))
+            if m.key == key:
+                return m
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    X, y = make_training()
+    model = fit(X, y, target_precision, key)
+    if write_to is not None:
+        try:
+            Path(write_to).mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=write_to, prefix=f".{FILE}.", suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(model.to_json(), fh, indent=1)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, Path(write_to) / FILE)
+        except OSError:
+            pass  # a read-only folder: the model lives in memory for this run
+    return model

@@ -1,0 +1,133 @@
+"""Understand a question once: one typed :class:`Query` that retrieval, scope and composition read.
+
+What it does: checks the text, detects its language, resolves a follow-up against the turns
+before it (their entities carry over: "his left knee" then "at what dose?"), reads its intents
+and whom it is about, and matches it against the question bank (:mod:`assistant.bank`). The
+bank's nearest labelled questions add what the wording rules miss: whom a question is about
+("my patient" is not the report's patient), what it asks, and which facts, timeline steps or
+paragraphs answer it (``targets``), with their similarities kept for the abstention decision.
+
+What it leaves out: searching passages (:mod:`assistant.retriever`), deciding to abstain
+(:mod:`assistant.abstain`) and composing (:mod:`assistant.answer`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .bank import Bank, Match
+from .conversation import resolve
+from .intents import Intents
+from .retriever import QueryError, Retriever
+from .settings import Settings
+from .subject import Subject, detect_subject
+from .text import strip_topic_name
+
+HISTORY_TURNS = 4  # earlier questions a follow-up may lean on
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str                 # the question as asked (checked, whitespace collapsed)
+    lang: str                 # the answer's language: the question's
+    resolved: str             # with what a follow-up refers to
+    focus: str                # ``resolved`` without the disease's own name: what is searched
+    own: str                  # the question's own words without the disease's name
+    followup: bool
+    intents: Intents
+    subject: Subject          # "case" (the report's patient), "general", or None (unsaid)
+    asker: bool = False       # about the asker's own patient or self (answered as the disease)
+    matches: tuple[Match, ...] = ()   # nearest bank questions, best first
+    targets: tuple[str, ...] = ()     # ids that the nearest answerable bank questions point to
+    target_sim: float = 0.0           # similarity of the best answerable bank question
+    history: tuple[str, ...] = field(default=())  # earlier questions, resolved, oldest first
+
+    def best(self, answerable: bool) -> Match | None:
+        return next((m for m in self.matches if m.entry.answerable == answerable), None)
+
+
+class Understander:
+    def __init__(self, retriever: Retriever, bank: Bank, settings: Settings) -> None:
+        self.retriever, self.bank, self.s = retriever, bank, settings
+
+    def understand(self, question: str, history: list[str] | None = None, lang: str | None = None) -> Query:
+        r = self.retriever
+        q = r.check_query(question)
+        prev_lang = None
+        resolved_prev: list[str] = []
+        for h in (history or [])[-HISTORY_TURNS:]:
+            try:
+                h = r.check_query(h)
+            except QueryError:
+                continue
+            text, _, _ = resolve(h, resolved_prev)
+            resolved_prev.append(text)
+            prev_lang = r.language(h, default=prev_lang or "en")
+        lang = lang or r.language(q, default=prev_lang or "en")
+        resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
+        focus = strip_topic_name(resolved)
+        own = strip_topic_name(q)
+        subject = detect_subject(resolved, history=intents.has("history"))
+        matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
+        subject, asker = self._subject(subject, matches, followup)
+        intents = self._intents(intents, matches)
+        targets, target_sim = self._targets(matches)
+        return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
+                     target_sim, tuple(resolved_prev))
+
+    # -- what the bank adds ------------------------------------------------------------------
+    def _vote(self, matches: tuple[Match, ...]) -> tuple[str | None, float]:
+        """The label of 'about' among the matches close to the best one, and its weight share."""
+        if not matches or matches[0].sim < self.s.bank_subject_sim:
+            return None, 0.0
+        near = [m for m in matches if m.sim >= matches[0].sim - self.s.bank_margin]
+        weights: dict[str, float] = {}
+        for m in near:
+            weights[m.entry.about] = weights.get(m.entry.about, 0.0) + m.sim
+        label = max(weights, key=weights.get)
+        return label, weights[label] / sum(weights.values())
+
+    def _subject(self, subject: Subject, matches: tuple[Match, ...], followup: bool) -> tuple[Subject, bool]:
+        label, share = self._vote(matches)
+        if label is None or share < self.s.bank_subject_share or followup:
+            return subject, False
+        if label == "asker":  # 'my patient', 'I': the disease in general, whatever the pronouns say
+            return "general", True
+        if subject is None:
+            return ("case" if label == "case" else "general"), False
+        return subject, False
+
+    def _intents(self, intents: Intents, matches: tuple[Match, ...]) -> Intents:
+        best = next((m for m in matches if m.entry.answerable), None)
+        if best is None or best.sim < self.s.bank_intent_sim:
+            return intents
+        scores = dict(intents.scores)
+        for a in best.entry.asks:
+            scores.setdefault(a, 0.5)
+        return Intents(scores)
+
+    def _targets(self, matches: tuple[Match, ...]) -> tuple[tuple[str, ...], float]:
+        ans = [m for m in matches if m.entry.answerable]
+        if not ans:
+            return (), 0.0
+        top = ans[0].sim
+        near = [m for m in ans if m.sim >= top - self.s.bank_margin]
+        # Ids ranked by how many near questions point to them, then by their rank in the labels.
+        score: dict[str, float] = {}
+        for m in near:
+            for rank, ref in enumerate(m.entry.answers):
+                score[ref] = score.get(ref, 0.0) + m.sim - 0.001 * rank
+        return tuple(sorted(score, key=lambda x: -score[x])), top
+
+
+def self_similarities(bank: Bank) -> np.ndarray:
+    """Bank x bank cosines with each entry's own row (and exact repeats) masked out (-9)."""
+    sims = bank.vectors @ bank.vectors.T if len(bank) else np.zeros((0, 0), dtype="float32")
+    rows: dict[str, list[int]] = {}
+    for i, e in enumerate(bank.entries):
+        rows.setdefault(" ".join(e.text.lower().split()), []).append(i)
+    for same in rows.values():
+        for i in same:
+            sims[i, same] = -9.0
+    return sims
