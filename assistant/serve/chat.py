@@ -21,6 +21,7 @@ from .schemas import MODEL_ID, ChatCompletionRequest, Message
 
 FINGERPRINT = f"tmo-{__version__}"
 STREAM_PIECE_CHARS = 48  # content is sent in pieces of about this size, cut after whitespace
+MIN_MARKED_WORDS = 4  # a line shorter than this gets no marker of its own
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -84,8 +85,8 @@ def with_markers(answer: str, citations: list[dict]) -> str:
     quotes = [(c["id"], _words(c.get("quote") or "")) for c in citations]
     for i, line in enumerate(lines):
         lw = _words(line)
-        if not lw:
-            continue
+        if len(lw) < MIN_MARKED_WORDS or line.rstrip().endswith(":"):
+            continue  # a heading ('Treatment:') or a fragment: no quote stands behind it alone
         best_id, best = None, 0.0
         for cid, qw in quotes:
             score = len(lw & qw) / len(lw)

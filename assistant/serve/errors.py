@@ -80,7 +80,7 @@ def validation_error(exc: RequestValidationError) -> APIError:
                              '{"model": "tmo", "messages": [{"role": "user", "content": "..."}]}',
                         code="invalid_json")
     if param is None:  # the body itself: missing, or not an object
-        return APIError(400, "the body must be a JSON object, e.g. "
+        return APIError(400, "the body must be a JSON object sent with 'Content-Type: application/json', e.g. "
                              '{"model": "tmo", "messages": [{"role": "user", "content": "..."}]}',
                         code="invalid_body")
     if first.get("type") == "missing":

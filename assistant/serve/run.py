@@ -97,3 +97,40 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, e
         gc.collect()
         uvicorn.run("assistant.serve.app:worker_app", factory=True, workers=workers, **common)
     return 0
+
+
+class ThreadServer:
+    """uvicorn in a background thread of this process, on loopback and a free port (tests, notebooks).
+
+    ``with ThreadServer(app) as url: ...`` serves ``app`` at ``url`` (``http://127.0.0.1:PORT``) and
+    stops it on exit. One worker, no access log.
+    """
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, start_timeout: float = 30.0) -> None:
+        self.config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                     lifespan="off", timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(self.config)
+        self.start_timeout = start_timeout
+        self.thread = None
+        self.url = ""
+
+    def __enter__(self) -> str:
+        import threading
+        import time
+
+        self.thread = threading.Thread(target=self.server.run, name="tmo-serve", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + self.start_timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                self.server.should_exit = True
+                raise RuntimeError(f"the server did not start within {self.start_timeout:.0f} s")
+            time.sleep(0.02)
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=10)

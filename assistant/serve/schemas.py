@@ -52,7 +52,9 @@ class ChatCompletionRequest(_In):
     no one: the answer comes from the source only."""
 
     model: str = Field(default=MODEL_ID, description="any name is accepted; the reply says 'tmo'")
-    messages: list[Message] = Field(description="at least one message; the last user message is the question")
+    # minItems is documented, not enforced by pydantic: an empty list gets the API's own 400 message.
+    messages: list[Message] = Field(description="at least one message; the last user message is the question",
+                                    json_schema_extra={"minItems": 1})
     stream: bool = Field(default=False, description="true: Server-Sent Events of chat.completion.chunk")
     stream_options: StreamOptions | None = None
     # Accepted for compatibility, no effect: answers are extractive and deterministic, one choice.
@@ -66,6 +68,12 @@ class ChatCompletionRequest(_In):
     frequency_penalty: float | None = Field(default=None, description="accepted, no effect")
     seed: int | None = Field(default=None, description="accepted, no effect (answers are deterministic)")
     user: str | None = Field(default=None, description="accepted, never logged")
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
+        {"model": "tmo", "messages": [{"role": "user", "content": "What does the MRI show?"}]},
+        {"model": "tmo", "stream": True, "messages": [
+            {"role": "user", "content": "Quel traitement a reçu le patient ?"},
+            {"role": "assistant", "content": "..."}, {"role": "user", "content": "Pendant combien de temps ?"}]}]})
 
 
 # -- responses -----------------------------------------------------------------------------------
