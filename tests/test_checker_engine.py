@@ -205,3 +205,21 @@ def test_seed_paragraphs_as_free_text(lang):
     # Without the captions the text never says the follow-up MRI was normal: resolution is clinical only.
     plain = check(" ".join(kb.paragraph(f"case-{i}").text(lang) for i in range(1, 8)))
     assert plain.verdict == "probable" and plain.migratory is True
+
+
+def test_a_new_differential_and_red_flag_are_yaml_entries(tmp_path):
+    """No code edit: a differential and its red flag added to the file are graded and reported."""
+    def add(d):
+        d["differentials"].append({"id": "stress_fracture", "label": {"fr": "Fracture de fatigue", "en": "Stress fracture"},
+                                   "sources": ["disc-8"]})
+        d["criteria"].append({"id": "rf_runner", "kind": "red_flag", "differentials": ["stress_fracture"], "weight": 3,
+                              "label": {"fr": "Coureur", "en": "Runner"}, "when": {"field": "overload", "eq": True},
+                              "sources": ["disc-8"]})
+    cs = load_criteria(_write(tmp_path, add))
+    report = grade(parse_case(with_(overload=True)), criteria=cs)
+    assert [d.id for d in report.differentials] == ["stress_fracture"] and report.verdict == "unlikely"
+
+    def dangling(d):
+        _crit(d, "rf_fever")["differentials"] = ["no_such_differential"]
+    with pytest.raises(CriteriaError, match="no_such_differential"):
+        load_criteria(_write(tmp_path, dangling))

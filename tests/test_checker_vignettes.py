@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checker.criteria import DIFFERENTIALS
+from assistant.checker.criteria import load_criteria
 from assistant.checker.evaluate import score_vignettes
 
 PATH = Path(__file__).resolve().parents[1] / "evals" / "vignettes.jsonl"
@@ -25,7 +25,7 @@ def test_vignette_file_covers_the_brief():
     assert langs["fr"] == langs["en"]
     assert len({v["id"] for v in vs}) == len(vs)
     seen = {d for v in vs for d in v["expected"]["differentials"]}
-    assert seen == set(DIFFERENTIALS)
+    assert seen == set(load_criteria().differentials)
     verdicts = Counter(v["expected"]["verdict"] for v in vs)
     assert all(verdicts[k] for k in ("confirmed", "probable", "possible", "unlikely", "insufficient"))
     assert sum(v["expected"]["migratory"] for v in vs) >= 6

@@ -26,8 +26,6 @@ from ..knowledge import Bilingual, Record
 Status = Literal["met", "not_met", "unknown"]
 KINDS = ("entry", "supportive", "confirmatory", "red_flag", "context")
 VERDICTS = ("confirmed", "probable", "possible", "unlikely", "insufficient")
-DIFFERENTIALS = ("osteonecrosis", "subchondral_insufficiency_fracture", "bone_contusion", "septic_arthritis",
-                 "osteitis", "inflammatory_arthritis", "osteoarthritis", "crps1", "bone_tumour")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "criteria.yaml"
 DERIVED_FIELDS = ("migratory",)
 
@@ -48,13 +46,14 @@ class Criterion(_Rec):
     label: Text
     when: dict
     sources: tuple[str, ...] = Field(min_length=1)
-    differentials: tuple[Literal[DIFFERENTIALS], ...] = ()  # type: ignore[valid-type]
+    # ids of the file's `differentials` (checked on load): a new differential is a YAML entry, no code edit
+    differentials: tuple[str, ...] = ()
     ask: Text | None = None
     note: Text | None = None
 
 
 class Differential(_Rec):
-    id: Literal[DIFFERENTIALS]  # type: ignore[valid-type]
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text
     urgent: bool = False
     sources: tuple[str, ...] = Field(min_length=1)
@@ -439,6 +438,9 @@ def _load(path_s: str, stamp: tuple = ()) -> CriteriaSet:  # stamp: reload when 
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
         raise CriteriaError(f"{path}: duplicate criterion id(s) {sorted(dup)}; give each its own id.")
+    dids = [d.id for d in data.differentials]
+    if len(set(dids)) != len(dids):
+        raise CriteriaError(f"{path}: duplicate differential id(s) {sorted({d for d in dids if dids.count(d) > 1})}.")
     paragraphs = _known_paragraphs()
     refs = set(data.references)
     for item in list(data.criteria) + list(data.differentials):
