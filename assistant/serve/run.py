@@ -60,7 +60,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, e
     from ..knowledge import KnowledgeError
     from ..settings import Settings
 
-    workers = workers or cores()
+    workers = cores() if workers is None else workers
     if workers < 1:
         sys.stderr.write("tmo serve: error: --workers must be at least 1\n")
         return 2
