@@ -182,3 +182,40 @@ def iso_dates(text: str) -> list[str]:
         if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
             out.append(f"{y}-{int(m):02d}-{int(d):02d}")
     return list(dict.fromkeys(out))
+
+
+# --- shared with the checker ---
+# Free-text case notes need two things the functions above do not give: where each folded character
+# came from (to quote the note back), and sentence spans that also break on ';', new lines and
+# bullets. Both reuse fold(); the extra map below only straightens typography fold() leaves alone
+# (dashes, odd spaces, comparison signs, the micro sign NFKD would turn into a Greek mu).
+_TYPO = {"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "ß": "ss", "×": "x", "≥": ">", "≤": "<", "µ": "u", "`": "'"}
+
+
+def fold_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` character by character, and for each folded character its index in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold(_TYPO.get(ch, ch))
+        out.append(f)
+        where.extend([i] * len(f))
+    return "".join(out), where
+
+
+_SPAN_ABBREV = r"(?<!\bm)(?<!\bmr)(?<!\bmrs)(?<!\bdr)(?<!\bpr)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bfig)(?<!\bmme)(?<!\bmlle)(?<!\bst)"
+_SPAN_END = re.compile(_SPAN_ABBREV + r"[.!?]+(?=\s+|$)|[;\n]+|(?<=\S)\s+-\s+(?=[a-z])|\s•\s")
+
+
+def sentence_spans(folded: str) -> list[tuple[int, int]]:
+    """Sentence spans of a folded note: split on . ! ? (not after 'M.', 'Dr', 'e.g', nor inside '26,1'),
+    on ';', new lines, a spaced dash before a lower-case word, and bullets; blank spans dropped."""
+    spans = []
+    start = 0
+    for m in _SPAN_END.finditer(folded):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(folded):
+        spans.append((start, len(folded)))
+    return [(a, b) for a, b in spans if folded[a:b].strip()]

@@ -35,32 +35,6 @@ _COVER = {
     "distal_tibia": {"distal_tibia", "tibial_plafond", "medial_malleolus"},
 }
 _OPPOSITE = {"right": "left", "left": "right"}
-_PAIN = re.compile(r"douleur|pain|symptom|souffr|suffer|gonalgi|coxalgi|clinique|clinical|marche|walk|function|asymptomati|indolore|"
-                   r"recovery|guerison|gueri|ad integrum|restitution|activit|travail|work|sport")
-_IMG = re.compile(r"oedem|edem|lesion|signal|anomal|abnormal|\birm\b|\bmri\b|imaging|imagerie|radiolog|iconograph|"
-                  r"hyperfixation|uptake|scintigra|infiltrat|bme\b")
-_CLAUSE = re.compile(r"[,;:]|\bwith\b|\bavec\b|\band\b|\bet\b|\bwhile\b|\balors\b|\bwhereas\b|\bbut\b|\bmais\b|"
-                     r"\btandis\b|\bshow\w*|\bmontr\w*|\bnew\b|\bnouve\w*")
-_PARTIAL = re.compile(r"partiel\w*|partial\w*|incomplet\w*|incomplete|en cours|ongoing|debut de|beginning|\bsome\b|"
-                      r"\bslight\w*|\blegere?\b|discrete?|progressive|progressively|gradually|lente|slow\w*|moins|less")
-_STRUCTURE = re.compile(r"menisc\w*|menisq\w*|ligament\w*|cartilag\w*|tendin\w*|tendon\w*|synovi\w*|bourse|bursa|"
-                        r"labr\w*|capsul\w*|muscl\w*|soft tissue|parties molles|\blca\b|\bacl\b|croise\w*|cruciate")
-_WEAK = re.compile(r"(?:at |on )?follow-?up|control|de controle|au controle|lors du (?:suivi|controle)")
-_LABWORDS = re.compile(r"bilan|biolog|\blabs?\b|\bcrp\b|\bvs\b|\besr\b|blood|marqueurs|markers|sang")
-_NORMAL = re.compile(r"\bnormale?s?\b|\bnormaux\b|sans anomalie|sans particularite|unremarkable|no abnormalit\w*|"
-                     r"without abnormalit\w*|pas d'anomalie|aucune anomalie|\bnegative\b|\bnegatives?\b|rien de particulier")
-_DISTANT = re.compile(r"\bans\b|years?|enfance|childhood|jeunesse|youth|ancien|\bold\b|annees")
-_SEX = [
-    ("female", re.compile(r"\bpatiente\b|\bmme\b|\bmadame\b|\bfemme\b|\bjeune femme\b|\bparturiente\b|\benceinte\b|"
-                          r"\bwoman\b|\bfemale\b|\blady\b|\bgirl\b|\bmrs\b|\bms\b|\bmiss\b|\bprimipar\w*|\bmultipar\w*|\bprimigravid\w*")),
-    ("male", re.compile(r"\bun patient\b|\bpatient de \d|\bpatient(?: \w+)?, \d+ ans|\bpatient age de|\bm\. [a-z]|\bmonsieur\b|\bhomme\b|\bjeune homme\b|\bman\b|\bmale\b|\bgentleman\b|"
-                        r"\bboy\b|\bmr\b|\bmr\.|\bsportif\b|\bouvrier\b")),
-]
-_PRONOUN = [("female", re.compile(r"\bshe\b|\bher\b")), ("male", re.compile(r"\bhe\b|\bhis\b|\bhim\b"))]
-_PREG = re.compile(r"enceinte|grossesse|pregnan\w*|gravid\w*|parturiente|\bgestation\w*")
-_POSTPARTUM = re.compile(r"post-?partum|postnatal|accouch\w*|gave birth|delivered|after (?:her )?delivery|allaitement|breast-?feeding")
-
-
 @dataclass
 class Mention:
     """One phrase of the text, what it set (or would have set), and its context flags."""
@@ -187,7 +161,7 @@ class _Builder:
         for name, s, e in lx.joint_matches(seg):
             items.append(_Anat("joint", name, a + s, a + e, self.ann.flags(a + s, a + e), name))
         for name, s, e in lx.site_matches(seg):
-            items.append(_Anat("site", name, a + s, a + e, self.ann.flags(a + s, a + e), lx.SITE_TERMS[name][0]))
+            items.append(_Anat("site", name, a + s, a + e, self.ann.flags(a + s, a + e), lx.site_joint(name)))
         for name, s, e in lx.side_matches(seg):
             items.append(_Anat("side", name, a + s, a + e, Flags()))
         items.sort(key=lambda x: x.start)
@@ -264,9 +238,9 @@ class _Builder:
         """Is the site ``it`` the object of the resolution word at ``pos`` (same clause, close by)?"""
         if it.start >= pos:
             between = self.f[pos:it.start]
-            return len(between) <= 70 and not _CLAUSE.search(between)
+            return len(between) <= 70 and not lx.cue("clause").search(between)
         between = self.f[it.end:pos]
-        return len(between) <= 30 and not _CLAUSE.search(between)
+        return len(between) <= 30 and not lx.cue("clause").search(between)
 
     def episode_for(self, pos: int, items: list[_Anat], default: int) -> int:
         """The episode a resolution near ``pos`` speaks of: the latest one holding a site named close by."""
@@ -299,7 +273,7 @@ class _Builder:
         after = [m for m in mods if m[1] >= pos]
         if before:
             k, s, e = before[-1]
-            if not (k == "mri" and _LABWORDS.search(self.f[e:pos])):
+            if not (k == "mri" and lx.cue("lab_words").search(self.f[e:pos])):
                 return k
         if after and after[0][1] - pos <= 40:
             return after[0][0]
@@ -324,8 +298,8 @@ class _Builder:
         self._sentence_wide()
 
     def _segments(self, a: int, b: int) -> list[tuple[int, int, bool]]:
-        cuts = [a + m.start() for m in lx.TIME_CONNECTIVE_RX.finditer(self.f[a:b]) if m.start() > 0]
-        rel = [d for d in dates(self.f[a:b]) if d.relative and d.start > 0 and not _WEAK.fullmatch(self.f[a + d.start:a + d.end])]
+        cuts = [a + m.start() for m in lx.cue("time_connective").finditer(self.f[a:b]) if m.start() > 0]
+        rel = [d for d in dates(self.f[a:b]) if d.relative and d.start > 0 and not lx.cue("follow_up").fullmatch(self.f[a + d.start:a + d.end])]
         cuts += [a + d.start for d in rel]
         cuts = sorted(set(c for c in cuts if a < c < b))
         out = []
@@ -346,7 +320,7 @@ class _Builder:
         if absolute is None:
             absolute = self._month_only(dms)
         rel = next((d for d in dms if d.relative), None)
-        weak = rel is not None and rel.offset_months is None and bool(_WEAK.fullmatch(f[rel.start:rel.end]))
+        weak = rel is not None and rel.offset_months is None and bool(lx.cue("follow_up").fullmatch(f[rel.start:rel.end]))
         self.weak = weak
         if weak:
             rel = None  # "follow-up MRI": later in time, but the same episode unless another joint or side appears
@@ -357,10 +331,9 @@ class _Builder:
             self.now = max(self.now or absolute, absolute)
         elif rel is not None and rel.offset_months and self.now:
             self.now = add_months(self.now, rel.offset_months)
-        migr = bool(lx.MIGRATION_RX.search(seg))
+        migr = bool(lx.cue("migration").search(seg))
         if shift or migr:
             self.pending = self.si
-        self.seg_abs = absolute
         seg_date = absolute or (self.now if rel is not None and rel.offset_months and self.now else None)
         if shift or migr:
             self.pending_date = seg_date
@@ -422,7 +395,7 @@ class _Builder:
             m = self.mention("mri.findings", "osteonecrosis", s, e, fl, c.id)
             self.set_ep(self.ensure_episode(), "mri.findings", "osteonecrosis", m)
             return
-        if c.id == "sudden_onset" and re.search(r"(?:improv|amelior|resol|regress|disparu)", f[max(0, s - 30):s]):
+        if c.id == "sudden_onset" and lx.cue("improvement").search(f[max(0, s - 30):s]):
             return
         if c.id in ("previous_tmo",) and not fl.history:
             return  # the diagnosis under discussion, not a previous episode
@@ -444,16 +417,16 @@ class _Builder:
         # a negated imaging finding is kept: it is reported absent, which is not the same as unmentioned
         said_absent = fl.negated and value is None and c.episode and c.path.endswith("findings")
         ignored = fl.hypothetical or fl.family or (value is None and not said_absent) or (fl.history and not c.history)
-        if c.id == "trauma" and fl.history and _DISTANT.search(sentence):
+        if c.id == "trauma" and fl.history and lx.cue("distant_past").search(sentence):
             ignored = True
-        if c.id in ("corticosteroids", "immobilisation") and not fl.negated and lx.TREATMENT_RX.search(sentence) \
-                and not lx.LONG_TERM_RX.search(sentence) and not re.search(r"apres|after|following|suite a|since", sentence):
+        if c.id in ("corticosteroids", "immobilisation") and not fl.negated and lx.cue("treatment").search(sentence) \
+                and not lx.cue("long_term").search(sentence) and not lx.cue("after_event").search(sentence):
             ignored = True
         if c.id == "alcohol" and not fl.negated and not ignored:
-            if lx.LIGHT_ALCOHOL_RX.search(sentence) and not lx.HEAVY_ALCOHOL_RX.search(sentence):
+            if lx.cue("light_alcohol").search(sentence) and not lx.cue("heavy_alcohol").search(sentence):
                 value = False
                 m.value = False
-            gm = re.search(r"(\d+) ?g(?:/j|/jour|/day| per day| par jour| d'alcool)", sentence)
+            gm = next((m for rx in lx.cue_patterns("alcohol_grams") for m in [rx.search(sentence)] if m), None)
             if gm:
                 value = int(gm.group(1)) >= 30
                 m.value = value
@@ -461,7 +434,7 @@ class _Builder:
             if not lx.modality_matches(sentence) or not any(k == "fluid" for k, _, _ in lx.modality_matches(sentence)):
                 if c.id not in ("crystals", "culture_positive"):
                     ignored = True
-        if c.id == "morning_stiffness" and not fl.negated and re.search(r"breve?|brief|short|courte?|quelques minutes|few minutes", sentence):
+        if c.id == "morning_stiffness" and not fl.negated and lx.cue("brief").search(sentence):
             value = 10.0
             m.value = value
         if ignored:
@@ -504,25 +477,25 @@ class _Builder:
                     m.field = "mri.bone_marrow_edema"
                     self.set_ep(target, "mri.bone_marrow_edema", False, m)
                 return
-            if self.modality_at(sent, s) in ("bone_scan", "radiograph") and not re.search(r"oedem|edem", f[s:e]):
+            if self.modality_at(sent, s) in ("bone_scan", "radiograph") and not lx.cue("edema_word").search(f[s:e]):
                 return
             self.set_ep(target, "mri.bone_marrow_edema", True, m)
             self.eps[target].setdefault("mri", {}).setdefault("findings", [])
             self._imaging_date(target, "mri", sent)
             return
         if c.id == "resolution":
-            if not fl.negated and _PARTIAL.search(f[max(sent[0], s - 20):min(sent[1], e + 12)]):
+            if not fl.negated and lx.cue("partial").search(f[max(sent[0], s - 20):min(sent[1], e + 12)]):
                 self.prov.ignored.append(m)
                 return
             around = f[max(sent[0], s - 60):min(sent[1], e + 60)]
             mod_here = self.modality_at(sent, s)
-            img_hits = [x for x in _IMG.finditer(around)
+            img_hits = [x for x in lx.cue("imaging").finditer(around)
                         if not self.ann.flags(max(sent[0], s - 60) + x.start(), max(sent[0], s - 60) + x.end()).negated]
             img = bool(img_hits) or (mod_here == "mri" and bool(img_hits))
-            if re.search(r"clini\w*", f[max(sent[0], s - 20):min(sent[1], e + 20)]) and not re.search(
+            if lx.cue("clinical_word").search(f[max(sent[0], s - 20):min(sent[1], e + 20)]) and not re.search(
                     r"oedem|edem|irm|mri|imag|radiolog", f[max(sent[0], s - 25):min(sent[1], e + 25)]):
                 img = False
-            pain = bool(_PAIN.search(around)) or re.search(r"ad integrum|guerison|gueri|recover|sans sequelle", f[s:e])
+            pain = bool(lx.cue("pain").search(around)) or lx.cue("healed").search(f[s:e])
             if fl.negated:
                 if img:
                     self.set_ep(target, "resolution.mri", False, m)
@@ -537,9 +510,9 @@ class _Builder:
             return
         if c.id == "persistent":
             around = f[max(sent[0], s - 40):min(sent[1], e + 50)]
-            if _IMG.search(around):
+            if lx.cue("imaging").search(around):
                 self.set_ep(target, "resolution.mri", False, m)
-            if _PAIN.search(around):
+            if lx.cue("pain").search(around):
                 self.set_ep(target, "resolution.clinical", False, m)
             return
         path = c.path
@@ -553,8 +526,8 @@ class _Builder:
                 path, value = "radiograph.findings", val
         if path.startswith("mri.findings") and value == "subchondral_line":
             value = self._line_kind(sent, s, e) if present else ["subchondral_line_thin", "subchondral_line_thick"]
-        if path.startswith("mri.findings") and value == "fracture_line" and present and re.search(
-                r"fin\b|fine\b|mince|thin|tenu", f[max(sent[0], s - 25):min(sent[1], e + 25)]):
+        if path.startswith("mri.findings") and value == "fracture_line" and present and lx.cue("thin").search(
+                f[max(sent[0], s - 25):min(sent[1], e + 25)]):
             value = "subchondral_line_thin"
         if not present and path.endswith("findings"):
             path = path[: -len("findings")] + "absent"
@@ -588,15 +561,15 @@ class _Builder:
         f = self.f
         a, b = sent
         mods = [(k, a + ms, a + me) for k, ms, me in lx.modality_matches(f[a:b])]
-        before = [x for x in mods if x[2] <= s and s - x[2] <= 45 and not _LABWORDS.search(f[x[2]:s])]
+        before = [x for x in mods if x[2] <= s and s - x[2] <= 45 and not lx.cue("lab_words").search(f[x[2]:s])]
         after = [x for x in mods if x[1] >= e and x[1] - e <= 25]
         near = (before[-1] if before else None) or (after[0] if after else None)
         mod = near[0] if near else None
-        if mod is None and carry in ("mri", "radiograph", "bone_scan") and not mods and not _LABWORDS.search(f[a:b]):
+        if mod is None and carry in ("mri", "radiograph", "bone_scan") and not mods and not lx.cue("lab_words").search(f[a:b]):
             mod = carry
         if mod is None or fl.negated or fl.hypothetical or fl.family or mod in ("fluid", "dxa"):
             return
-        if _STRUCTURE.search(f[max(a, s - 22):min(b, e + 25)]):
+        if lx.cue("structure").search(f[max(a, s - 22):min(b, e + 25)]):
             return  # "sans anomalie méniscale", "normal menisci": another structure, not the bone
         m = self.mention(f"{mod}.normal", True, s, e, fl, "normal_imaging")
         target = self.cur if (self.cur is not None and s >= placement) else (prev_cur if prev_cur is not None else self.cur)
@@ -623,15 +596,15 @@ class _Builder:
         f = self.f
         around = f[max(sent[0], s - 40):min(sent[1], e + 60)]
         mm = [float(x.replace(",", ".")) for x in re.findall(r"(\d+(?:[.,]\d+)?) ?mm", around)]
-        if re.search(r"epais\w*|thick\w*|large|etendu\w*|extensive|long\b|longue", around) and not re.search(r"\bfin\b|\bfine\b|\bthin\b|mince", around):
+        if lx.cue("line_thick").search(around) and not lx.cue("line_thin").search(around):
             return "subchondral_line_thick"
         if mm:
-            length = re.search(r"(?:long|longueur|length|extending|sur) (?:\w+ ){0,3}(\d+(?:[.,]\d+)?) ?mm|(\d+(?:[.,]\d+)?) ?mm (?:\w+ ){0,2}(?:long|de long|in length)", around)
+            length = next((m for rx in lx.cue_patterns("line_length") for m in [rx.search(around)] if m), None)
             if length:
-                v = float((length.group(1) or length.group(2)).replace(",", "."))
+                v = float(length.group(1).replace(",", "."))
                 if v > 14:
                     return "subchondral_line_thick"
-            thick = [v for v in mm if not length or v != float((length.group(1) or length.group(2)).replace(",", "."))]
+            thick = [v for v in mm if not length or v != float(length.group(1).replace(",", "."))]
             if any(v > 4 for v in thick):
                 return "subchondral_line_thick"
             return "subchondral_line_thin"
@@ -659,11 +632,11 @@ class _Builder:
             self.prov.ignored.append(m)
             return
         if q.kind == "age":
-            if "age" not in self.data and not re.search(r"il y a|depuis|ago|since|pendant|during|for \d|a l'age|at age|age of onset", self.f[max(0, s - 12):e + 6]):
+            if "age" not in self.data and not lx.cue("not_current_age").search(self.f[max(0, s - 12):e + 6]):
                 self.set_case("age", q.value, m)
             return
         if q.kind in ("crp", "esr", "wbc", "temperature"):
-            if q.kind == "esr" and not re.search(r"\besr\b|\bvs\b|sedimentation", self.f[s:e]):
+            if q.kind == "esr" and not lx.cue("esr_word").search(self.f[s:e]):
                 return
             self.set_case(paths[q.kind], q.value, m, mode="max")
             return
@@ -674,7 +647,7 @@ class _Builder:
             self.set_case("pregnancy.weeks", q.value, m)
             return
         if q.kind == "trimester":
-            if _PREG.search(sentence) or "grossesse" in sentence or "pregnan" in sentence or "trimest" in self.f[s:e]:
+            if lx.cue("pregnancy").search(sentence) or lx.cue("trimester_word").search(self.f[s:e]):
                 self.set_case("pregnancy.trimester", int(q.value), m)
             return
         if q.kind == "stiffness_min":
@@ -699,7 +672,7 @@ class _Builder:
     def _sentence_wide(self) -> None:
         f = self.f
         # sex
-        for sex, rx in _SEX:
+        for sex, rx in (("female", lx.cue("female")), ("male", lx.cue("male"))):
             for mt in rx.finditer(f):
                 fl = self.ann.flags(mt.start(), mt.end())
                 if not fl.family:
@@ -709,11 +682,11 @@ class _Builder:
             if "sex" in self.data:
                 break
         if "sex" not in self.data:
-            counts = {sex: len(rx.findall(f)) for sex, rx in _PRONOUN}
+            counts = {sex: len(lx.cue(f"pronoun_{sex}").findall(f)) for sex in ("female", "male")}
             if max(counts.values()) > 0 and counts["female"] != counts["male"]:
                 self.data["sex"] = max(counts, key=counts.get)  # type: ignore[arg-type]
         # pregnancy words
-        for rx, key in ((_PREG, "pregnant"), (_POSTPARTUM, "postpartum")):
+        for rx, key in ((lx.cue("pregnancy"), "pregnant"), (lx.cue("postpartum"), "postpartum")):
             for mt in rx.finditer(f):
                 fl = self.ann.flags(mt.start(), mt.end())
                 m = self.mention(f"pregnancy.{key}", not fl.negated, mt.start(), mt.end(), fl, key)
