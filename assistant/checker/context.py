@@ -1,15 +1,16 @@
-"""A compact ConText/NegEx-style annotator for French and English clinical text.
+"""A compact ConText/NegEx-style annotator for clinical notes in any language with checker data.
 
-What it does: folds text to lower case without accents (keeping a map back to the original
-characters), splits it into sentences, finds trigger phrases (pre- and post-negation,
-pre- and post-hypothesis, family, history, pseudo-triggers that block a trigger, and
-terminators that end a scope) and, for any target span, says whether it is negated,
-hypothetical, about a family member, or part of the history. Both languages' triggers are
-applied to every text (mixed notes are common; the cue words do not collide).
+What it does: folds a note (:func:`assistant.text.fold_offsets`, keeping a map back to the original
+characters), splits it into sentences (:func:`assistant.text.sentence_spans`), finds the trigger
+phrases of ``assistant/lang/<xx>/checker_context.json`` (negation and hypothesis before or after the
+target, family, history, pseudo-triggers that block a trigger, terminators that end a scope) and, for
+any target span, says whether it is negated, hypothetical, about a family member, or part of the
+history. Every language's triggers are applied to every note (mixed notes are common).
 
-Scopes: a pre-trigger reaches forward to the end of its sentence, at most ``WINDOW`` tokens,
-stopping at a terminator ("mais", "but", "however", "avec", "with", a new imaging modality...);
-a post-trigger reaches back the same way. Family cues work both ways within their clause.
+Scopes: a forward trigger reaches to the end of its sentence, at most its record's ``max_scope``
+tokens, stopping at a terminator; a backward trigger reaches back the same way. Family cues work
+both ways within their clause; a history cue after its target counts only when it is a past-time cue
+(direction ``BIDIRECTIONAL``: "5 years ago", "il y a 3 ans").
 
 What it leaves out: parsing and syntax (no dependency trees), coreference, temporality beyond the
 history cue. It is a rule list of a few hundred phrases, measured on ``evals/vignettes.jsonl``
@@ -19,160 +20,38 @@ family (NegEx/ConText rules) for ~630 MB of dependencies and a spaCy start-up.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-WINDOW = 10  # tokens a pre/post trigger reaches
+from ..text import detect_language, fold_offsets, sentence_spans  # noqa: F401 - detect_language re-exported
+from . import lang
 
-# --------------------------------------------------------------------------- folding
-
-_SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-",
-            "‐": "-", "‑": "-", "−": "-", "ß": "ss", "\u00a0": " ", "\u202f": " ", "µ": "µ", "°": "°", "×": "x",
-            "³": "3", "²": "2", "≥": ">", "≤": "<"}
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    if c in _SPECIAL:
-        return _SPECIAL[c]
-    low = c.lower()
-    if len(low) != 1:
-        low = c
-    base = unicodedata.normalize("NFD", low)
-    out = "".join(ch for ch in base if not unicodedata.combining(ch))
-    return out if out else low
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """Lower-cased, accent-free text, and for each of its characters the index in ``text``."""
-    out: list[str] = []
-    idx: list[int] = []
-    for i, c in enumerate(text):
-        f = _fold_char(c)
-        out.append(f)
-        idx.extend([i] * len(f))
-    return "".join(out), idx
-
-
-# --------------------------------------------------------------------------- sentences
-
-_ABBREV = r"(?<!\bm)(?<!\bmr)(?<!\bmrs)(?<!\bdr)(?<!\bpr)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bfig)(?<!\bmme)(?<!\bmlle)(?<!\bst)"
-_SENT_END = re.compile(_ABBREV + r"[.!?]+(?=\s+|$)|[;\n]+|(?<=\S)\s+-\s+(?=[a-z])|\s•\s")
-
-
-def sentences(folded: str) -> list[tuple[int, int]]:
-    """Sentence spans over the folded text (split on . ! ? ; newline, not on decimals or 'M.')."""
-    spans = []
-    start = 0
-    for m in _SENT_END.finditer(folded):
-        end = m.start()
-        if end > start:
-            spans.append((start, end))
-        start = m.end()
-    if start < len(folded):
-        spans.append((start, len(folded)))
-    return [(a, b) for a, b in spans if folded[a:b].strip()]
-
+WINDOW = 10  # tokens a trigger with no max_scope reaches
 
 # --------------------------------------------------------------------------- triggers
-# Patterns are written over folded text (lower case, no accents, oe for œ).
-
-PSEUDO = [
-    r"pas seulement", r"non seulement", r"not only", r"no change", r"sans changement", r"no longer",
-    r"sans doute", r"not necessarily", r"no increase in size", r"gram[- ]negati\w+", r"non[- ]specifi\w+",
-    r"non[- ]weight[- ]bearing", r"sans appui", r"no further", r"not significantly",
-    r"\b(?:\d+|a|one|two|three|four|five|six|several|few)[- ](?:day|week|month)s?[- ](?:long )?history of",
-    r"(?:sans|pas d'|aucun) antecedents?(?: (?:particuliers?|notables?|medicaux|personnels?))?(?! (?:\w+ )?d[e'u])",
-    r"no (?:significant |relevant |notable )?(?:past )?(?:medical )?history(?! of)", r"unremarkable (?:past )?(?:medical )?history",
-]
-NEG_PRE = [
-    r"pas d[e']", r"pas de", r"pas d'", r"\bpas\b", r"\bni\b", r"\bsans\b", r"aucun\w*", r"absence d[e']",
-    r"jamais", r"\bnon\b", r"\bnon-", r"n'a pas", r"n'est pas", r"ne retrouve pas", r"ne montre pas",
-    r"n'objective pas", r"ni de", r"exempt\w* d[e']", r"indemne d[e']", r"negati\w+ pour",
-    r"\bno\b", r"\bnot\b", r"\bwithout\b", r"\bnever\b", r"\bnone\b", r"\bnor\b", r"\bneither\b",
-    r"absence of", r"den(?:y|ies|ied)\b", r"negative for", r"free of", r"\bw/o\b", r"did not (?:show|reveal)",
-    r"does not (?:show|reveal)", r"no evidence of", r"no sign of", r"no signs of", r"rather than",
-    r"\ba-?febrile\b", r"resolution (?:complete )?d[eu']", r"disparition d[eu']", r"regression (?:totale |complete )?d[eu']",
-    r"resolution of", r"disappearance of", r"regression of", r"\belimine(?:e|es|s)?\b", r"excluding", r"exclusion of",
-    r"\becarte(?:e|es|s)?\b",
-]
-NEG_POST = [
-    r"absent\w*", r"negati\w+", r"(?:a|ont|ont ete|a ete|est|sont|etait|etaient) (?:elimine|ecarte|exclu)\w*",
-    r"(?:was|were|has been|have been|is|are) (?:ruled out|excluded|absent|negative|not (?:seen|found|present))",
-    r"ruled out", r"non retrouve\w*", r"not (?:seen|found|present|identified|observed|noted)",
-    r"(?:is|was|were|are) not (?:seen|found|present|identified)", r"n'est pas retrouve\w*", r"non visible\w*",
-    r"(?:a|ont) disparu", r"(?:has|have|had) (?:resolved|disappeared)", r"denied", r"unlikely", r"peu probable",
-    r"\bneant\b", r"\bnil\b", r":\s*(?:non|no|none|absente?s?|negati\w+|nil|neant|0)\b",
-]
-HYP_PRE = [
-    r"suspicion d[e']", r"suspect\w*", r"\bsuspected\b", r"evoqu\w*", r"possibl\w*", r"probabl\w*",
-    r"eventuel\w*", r"hypothese d[e']", r"\bhypothesis\b", r"a eliminer", r"pour eliminer", r"afin d'eliminer",
-    r"eliminer une?", r"recherche d[e']", r"a la recherche d[e']", r"rule out", r"to exclude", r"\br/o\b",
-    r"evaluate for", r"assess for", r"concern for", r"worried about", r"question of", r"query", r"\bsi\b",
-    r"\bif\b", r"en cas d[e']", r"in case of", r"risque d[e']", r"risk of", r"\bcould\b", r"\bmay\b",
-    r"\bmight\b", r"\bpourrait\b", r"suggestive of", r"suggest\w*", r"compatible avec", r"compatible with",
-    r"consistent with", r"in keeping with",
-    r"en faveur d[e']", r"diagnostic differentiel", r"differential diagnos\w*", r"differentiel\w*",
-    r"\bversus\b", r"\bvs\b", r"\bou\b", r"a discuter", r"discut\w*", r"considered", r"envisag\w*",
-    r"look(?:ing)? for", r"screen(?:ing)? for", r"watch for", r"surveill\w*", r"to be excluded",
-    r"cannot be (?:excluded|ruled out)", r"can't (?:exclude|rule out)", r"cannot (?:exclude|rule out)",
-    r"ne peut (?:etre )?(?:exclu|elimin)\w*", r"non exclu\w*", r"pas exclu\w*", r"not (?:excluded|ruled out)",
-    r"inquiet\w* (?:d[e']|pour)", r"craint\w*", r"peur d[e']", r"afraid of", r"awaiting", r"en attente d[e']",
-    r"a programmer", r"to be (?:done|performed|obtained|scheduled)", r"should", r"would", r"demand\w* pour",
-    r"pour avis", r"in order to exclude", r"potential\w*", r"if any", r"\bdd\b", r"work-?up for", r"bilan d[e']",
-]
-HYP_POST = [
-    r"\?", r"(?:is|was|were|are) suspected", r"(?:est|a ete|etait) (?:suspect|evoqu|envisag|discut)\w*",
-    r"a eliminer", r"to be (?:excluded|ruled out)", r"non exclu\w*", r"pas exclu\w*",
-    r"cannot be (?:excluded|ruled out)", r"ne peut (?:etre )?(?:exclu|elimin)\w*", r"was considered",
-    r"(?:is|was|has been|will be) (?:requested|ordered|planned|scheduled|pending)", r"pending",
-    r"(?:est |a ete |sera )?(?:prevue?|programmee?|demandee?|en attente)\b", r"is possible", r"est possible",
-    r"was raised", r"a ete evoque\w*", r"a discuter",
-]
-FAMILY = [
-    r"\bmere\b", r"\bpere\b", r"\bfrere\w*", r"\bsoeur\w*", r"\bfils\b", r"\bfille\b", r"grand[- ](?:mere|pere)\w*",
-    r"\boncle\b", r"\btante\b", r"\bcousin\w*", r"familia\w*", r"famille", r"antecedents? familia\w*",
-    r"\bmother\b", r"\bfather\b", r"\bbrother\w*", r"\bsister\w*", r"\bson\b", r"\bdaughter\w*",
-    r"grand(?:mother|father|parent)\w*", r"\buncle\b", r"\baunt\b", r"\bparent\w*", r"family", r"\bsibling\w*",
-    r"\bmaternal\b", r"\bpaternal\b", r"\bhereditary\b", r"\bherit\w*", r"\bheredit\w*",
-]
-HISTORY = [
-    r"antecedents? (?:personnels? )?d[e']", r"\bantecedents?\b(?! familia)", r"\batcd\b", r"dans ses antecedents", r"aux antecedents",
-    r"history of", r"\bh/o\b", r"past (?:medical )?history", r"medical history", r"known (?:for|case of)",
-    r"\bknown\b", r"connue? (?:pour|d[e'])", r"\bconnue?s?\b", r"il y a \d+ ans", r"il y a (?:plusieurs|quelques) (?:annees|ans)",
-    r"\d+ years? ago", r"(?:several|many|a few) years ago", r"years earlier", r"ans auparavant", r"auparavant",
-    r"in (?:his|her) (?:youth|childhood)", r"dans (?:l'|son )enfance", r"\bancien\w*\b", r"\bold\b (?!man|woman|male|female|patient)",
-    r"previously (?:diagnosed|treated)", r"prior history", r"\bpast\b",
-]
-TERMINATE = [
-    r"\bmais\b", r"\bbut\b", r"however", r"cependant", r"toutefois", r"pourtant", r"neanmoins", r"\balthough\b",
-    r"\bthough\b", r"\bexcept\b", r"\bsauf\b", r"whereas", r"alors que", r"tandis que", r"\bwhich\b",
-    r"\bavec\b", r"\bwith\b", r"\bapart from\b", r"en revanche", r"par contre", r"\bet (?:une?|la|le|l'|des|les)\b",
-    r"\bpuis\b", r"\bthen\b", r"\baside from\b", r"\bbesides\b", r"\bpresents?\b",
-    r"\bshow(?:s|ed|ing)?\b", r"\bmontr\w*", r"\bobjectiv\w*", r"\breve\w*", r"\bretrouv\w+(?<!pas retrouve)",
-    r"\bconfirm\w*", r"\bdemontr\w*", r"\bdemonstrat\w*", r"\bmet en evidence\b", r"\birm\b", r"\bmri\b",
-    r"scintigraph\w*", r"bone scan", r"\bradiograph\w*", r"\bx-?rays?\b", r"\bct\b", r"\bscanner\b",
-    r"\bdxa\b", r"\bdexa\b", r"densitometri\w*", r"\bcomplains?\b", r"\bse plaint\b", r"\bmother\b",
-    r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bbrutal\w*",
-    r"\bsudden\w*", r"\bsoudain\w*", r"\bacute\b", r"\baigue?\b", r"\bd'apparition\b", r"\bonset\b",
-    r"\bdebut\b", r"\bwhile\b", r"\bbiology\b", r"\bbiologie\b", r"\blabs?\b", r"\bcrp\b", r"\bdue to\b",
-    r":", r"\(", r"\)",
-]
-
-# What ends a family cue's reach: the patient becomes the subject again.
-FAMILY_TERMINATE = [
-    r"\bmais\b", r"\bbut\b", r"however", r"cependant", r"toutefois", r"\bwhereas\b", r"alors que", r"tandis que",
-    r"\bthe patient\b", r"\ble patient\b", r"\bla patiente\b", r"lui-meme", r"elle-meme", r"\bhimself\b", r"\bherself\b",
-    r"\bhe\b", r"\bshe\b", r"\bil\b", r"\belle\b", r"\bpresents?\b", r"\bconsult\w*", r"\bpresente\b", r"\bhis own\b",
-    r"\bher own\b", r"\bpatient\b", r"\bpatiente\b", r":",
-]
-
-_KIND_LISTS = {
-    "pseudo": PSEUDO, "neg_pre": NEG_PRE, "neg_post": NEG_POST, "hyp_pre": HYP_PRE, "hyp_post": HYP_POST,
-    "family": FAMILY, "history": HISTORY, "term": TERMINATE, "famterm": FAMILY_TERMINATE,
+# The trigger records live in assistant/lang/<xx>/checker_context.json (medspaCy's record shape);
+# each (category, direction) pair is one of the kinds the scope rules below know.
+_KINDS = {
+    ("PSEUDO", "PSEUDO"): "pseudo", ("NEGATED_EXISTENCE", "FORWARD"): "neg_pre",
+    ("NEGATED_EXISTENCE", "BACKWARD"): "neg_post", ("POSSIBLE_EXISTENCE", "FORWARD"): "hyp_pre",
+    ("POSSIBLE_EXISTENCE", "BACKWARD"): "hyp_post", ("FAMILY", "BIDIRECTIONAL"): "family",
+    ("HISTORICAL", "FORWARD"): "history", ("HISTORICAL", "BIDIRECTIONAL"): "history_both",
+    ("TERMINATE", "TERMINATE"): "term", ("FAMILY_TERMINATE", "TERMINATE"): "famterm",
 }
-_COMPILED = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in _KIND_LISTS.items()}
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> dict[tuple[str, int], re.Pattern]:
+    by_kind: dict[tuple[str, int], list[str]] = {}
+    for r in lang.all_context_rules():
+        kind = _KINDS.get((r.category, r.direction))
+        if kind is None:
+            raise lang.LangDataError(f"checker_context.json: no scope rule for category {r.category} with direction "
+                                     f"{r.direction}; use one of {sorted(_KINDS)}")
+        by_kind.setdefault((kind, r.max_scope or WINDOW), []).append(r.regex())
+    return {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in by_kind.items()}
+
+
 _TOKEN = re.compile(r"[\w']+|[^\w\s]")
 
 
@@ -182,6 +61,7 @@ class Trigger:
     start: int
     end: int
     text: str
+    scope: int = WINDOW  # tokens it reaches (the record's max_scope)
 
 
 @dataclass(frozen=True)
@@ -204,10 +84,10 @@ class Sentence:
         self.start, self.end = start, end
         self.text = folded[start:end]
         found: list[Trigger] = []
-        for kind, rx in _COMPILED.items():
+        for (kind, scope), rx in _compiled().items():
             for m in rx.finditer(self.text):
                 if m.end() > m.start():
-                    found.append(Trigger(kind, m.start() + start, m.end() + start, m.group(0)))
+                    found.append(Trigger(kind, m.start() + start, m.end() + start, m.group(0), scope))
         pseudo = [t for t in found if t.kind == "pseudo"]
         self.triggers = [t for t in found if t.kind != "pseudo" and not any(
             p.start <= t.start < p.end or t.start <= p.start < t.end for p in pseudo)]
@@ -234,28 +114,28 @@ class Sentence:
             if t.kind in ("term", "famterm"):
                 continue
             inside = t.start >= s and t.end <= e
-            if inside and t.kind not in ("family", "history"):
+            if inside and t.kind not in ("family", "history", "history_both"):
                 continue  # a cue inside the target belongs to it ("non-traumatic" handled by the lexicon)
-            if t.kind == "history" and t.end <= s:
-                if self._tokens_between(t.end, s) > 2 * WINDOW:
+            if t.kind in ("history", "history_both") and t.end <= s:
+                if self._tokens_between(t.end, s) > t.scope:
                     continue
-            elif t.kind == "history" and t.start >= e:
-                # "... of the left hip 5 years ago": a time-in-the-past cue after the target
-                if not re.search(r"\d|ago|auparavant|plusieurs|quelques|several|many|few|earlier|il y a", t.text) or \
-                        self._tokens_between(e, t.start) > WINDOW or self._terminated(e, t.start):
+            elif t.kind in ("history", "history_both") and t.start >= e:
+                # "... of the left hip 5 years ago": only a past-time cue may follow its target
+                if t.kind != "history_both" or self._tokens_between(e, t.start) > t.scope // 2 or \
+                        self._terminated(e, t.start):
                     continue
             elif t.kind in ("neg_pre", "hyp_pre") and t.end <= s:
                 gap = self._tokens_between(t.end, s)
-                if gap > WINDOW or self._terminated(t.end, s) or (gap > 1 and self._terminated(s, e)):
+                if gap > t.scope or self._terminated(t.end, s) or (gap > 1 and self._terminated(s, e)):
                     continue
             elif t.kind in ("neg_post", "hyp_post") and t.start >= e:
-                if self._tokens_between(e, t.start) > WINDOW // 2 or self._terminated(e, t.start):
+                if self._tokens_between(e, t.start) > t.scope or self._terminated(e, t.start):
                     continue
             elif t.kind == "family":
                 lo, hi = (t.end, s) if t.end <= s else (e, t.start)
-                if not inside and (self._tokens_between(lo, hi) > WINDOW or self._terminated(lo, hi, kind="famterm")):
+                if not inside and (self._tokens_between(lo, hi) > t.scope or self._terminated(lo, hi, kind="famterm")):
                     continue
-            elif t.kind == "history" and inside:
+            elif t.kind in ("history", "history_both") and inside:
                 pass
             else:
                 continue
@@ -265,7 +145,7 @@ class Sentence:
                 hyp = True
             elif t.kind == "family":
                 fam = True
-            elif t.kind == "history":
+            elif t.kind in ("history", "history_both"):
                 hist = True
             cues.append(f"{t.kind}:{t.text}")
         return Flags(neg, hyp, fam, hist, tuple(cues))
@@ -276,8 +156,8 @@ class Annotator:
 
     def __init__(self, text: str):
         self.text = text
-        self.folded, self.index = fold(text)
-        self.spans = sentences(self.folded)
+        self.folded, self.index = fold_offsets(text)
+        self.spans = sentence_spans(self.folded)
         self._sent: dict[int, Sentence] = {}
 
     def sentence(self, i: int) -> Sentence:
@@ -304,18 +184,3 @@ class Annotator:
         a = self.index[min(s, len(self.index) - 1)]
         b = self.index[min(max(e - 1, s), len(self.index) - 1)] + 1
         return a, b, self.text[a:b]
-
-
-def detect_language(text: str) -> str:
-    """'fr' or 'en' from function words and accents (English on a tie)."""
-    folded, _ = fold(text[:5000])
-    words = re.findall(r"[a-z']+", folded)
-    fr_words = {"le", "la", "les", "de", "des", "du", "et", "une", "un", "est", "avec", "pas", "sans", "pour", "au",
-                "aux", "dans", "sur", "il", "elle", "ans", "droit", "gauche", "genou", "hanche", "douleur", "d'une",
-                "d'un", "l'irm", "mois", "apres", "chez", "qui", "que", "ont", "ete", "puis", "son", "sa", "ses"}
-    en_words = {"the", "and", "of", "with", "no", "was", "is", "in", "on", "at", "for", "a", "an", "he", "she",
-                "her", "his", "years", "old", "year-old", "right", "left", "knee", "hip", "pain", "months", "after",
-                "showed", "had", "were", "has", "then", "which", "who", "later", "this"}
-    fr = sum(w in fr_words for w in words) + 2 * len(re.findall(r"[éèêàçùœ]", text[:5000]))
-    en = sum(w in en_words for w in words)
-    return "fr" if fr > en else "en"

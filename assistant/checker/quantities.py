@@ -1,6 +1,6 @@
 """Numbers with units and dates in French and English clinical text.
 
-What it does: finds, in folded text (see :func:`assistant.checker.context.fold`), the age
+What it does: finds, in folded text (see :func:`assistant.text.fold_offsets`), the age
 ("54 ans", "54-year-old", "aged 54"), temperature ("38,6 °C", "fièvre à 39", "101 °F"), CRP
 ("CRP 180 mg/L", "CRP à 18 mg/dl"), ESR, white count ("GB 15 G/L", "15 000/mm3"), vitamin D,
 pregnancy weeks or trimester ("34 SA", "34 semaines", "34 weeks of gestation", "third trimester"),
