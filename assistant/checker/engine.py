@@ -15,24 +15,15 @@ What it leaves out: any knowledge of specific criteria ids (all of that lives in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .case import WEIGHT_BEARING, Case, date_key
 from .criteria import CriteriaSet, Criterion, Result, load_criteria
+from .notes import Provenance
 from .report import (DISCLAIMER, VERDICT_LABELS, Evidence, GradedCriterion, MigrationStep, RaisedDifferential,
                      Report, Unknown)
 
 _INDEX = re.compile(r"\[\d+\]")
-
-
-@dataclass
-class Provenance:
-    """Where extracted values came from: field path -> text mentions (used and ignored)."""
-
-    used: dict[str, list[Any]] = field(default_factory=dict)
-    ignored: list[Any] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ migration
