@@ -133,6 +133,7 @@ class ConceptsFile(_Rec):
     cues: dict[str, tuple[str, ...]]
     concepts: tuple[ConceptSpec, ...]
     labels: Labels
+    aliases: dict[str, dict[str, str]] = {}  # sex / side / joint written in words -> the schema's id
 
     @model_validator(mode="after")
     def _patterns(self) -> "ConceptsFile":
