@@ -20,8 +20,8 @@ from typing import Any
 from .case import WEIGHT_BEARING, Case, date_key
 from .criteria import CriteriaSet, Criterion, Result, load_criteria
 from .notes import Provenance
-from .report import (DISCLAIMER, VERDICT_LABELS, Evidence, GradedCriterion, MigrationStep, RaisedDifferential,
-                     Report, Unknown)
+from .lang import labels
+from .report import Evidence, GradedCriterion, MigrationStep, RaisedDifferential, Report, Unknown
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -156,6 +156,7 @@ def grade(case: Case, lang: str = "en", provenance: Provenance | None = None,
           criteria: CriteriaSet | None = None, input_kind: str = "structured") -> Report:
     cs = criteria or load_criteria()
     lang = lang if lang in ("fr", "en") else "en"
+    words = labels(lang)
     derived = {"migratory": migratory(case)}
     results: dict[str, Result] = {}
     for c in cs.criteria:
@@ -196,15 +197,14 @@ def grade(case: Case, lang: str = "en", provenance: Provenance | None = None,
         for s in ("met", "not_met"):
             alt[s], _ = decide({**statuses, c.id: s}, cs)
         if alt["met"] != verdict or alt["not_met"] != verdict:
-            ask = c.ask.get(lang) if c.ask else (
-                f"Préciser : {c.label.get(lang)}" if lang == "fr" else f"Find out: {c.label.get(lang)}")
+            ask = c.ask.get(lang) if c.ask else words.report["find_out"].format(label=c.label.get(lang))
             unknowns.append(Unknown(id=c.id, label=c.label.get(lang), ask=ask,
                                     if_met=alt["met"], if_not_met=alt["not_met"]))  # type: ignore[arg-type]
 
     def _urgency(u: Unknown) -> tuple:
         c = cs.get(u.id)
         urgent = any(cs.differentials[d].urgent for d in c.differentials)
-        return (not urgent, c.kind != "red_flag", -c.weight)
+        return (not urgent, c.kind == "red_flag", -c.weight)
     unknowns.sort(key=_urgency)
 
     grading = [g for g in graded if g.kind in ("entry", "supportive", "confirmatory")]
@@ -213,22 +213,19 @@ def grade(case: Case, lang: str = "en", provenance: Provenance | None = None,
         "met": sum(g.weight for g in grading if g.status == "met"),
         "known": sum(g.weight for g in known),
         "total": sum(g.weight for g in grading),
-        "note": ("poids heuristiques, pas une probabilité" if lang == "fr"
-                 else "heuristic weights, not a probability"),
+        "note": words.report["weights_note"],
     }
     steps = [MigrationStep(episode=i + 1, date=ep.date, joint=ep.joint, side=ep.side, sites=list(ep.sites))
              for i, ep in enumerate(case.episodes)]
     notes = list(provenance.notes) if provenance else []
     if case.episodes and not any(ep.joint in WEIGHT_BEARING for ep in case.episodes) and \
             any(ep.joint for ep in case.episodes):
-        notes.append("Atteinte hors membres inférieurs : exceptionnelle dans la source (mains, sacrum, sacro-iliaques)."
-                     if lang == "fr" else
-                     "Involvement outside the lower limbs: exceptional in the source (hands, sacrum, sacroiliac joints).")
+        notes.append(words.report["outside_lower_limbs"])
     for d in diffs:
         if d.note:
             notes.append(d.note)
     return Report(
-        verdict=verdict, label=VERDICT_LABELS[verdict][lang], lang=lang, case_id=case.id,  # type: ignore[arg-type]
+        verdict=verdict, label=words.verdicts[verdict], lang=lang, case_id=case.id,  # type: ignore[arg-type]
         criteria=graded, differentials=diffs, migratory=derived["migratory"], migration=steps,
         urgent=any(d.urgent for d in diffs), cautions=cautions, unknowns=unknowns, support=support,
-        notes=notes, input=input_kind, disclaimer=DISCLAIMER[lang])  # type: ignore[arg-type]
+        notes=notes, input=input_kind, disclaimer=words.disclaimer)  # type: ignore[arg-type]

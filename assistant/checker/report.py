@@ -16,26 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Verdict = Literal["confirmed", "probable", "possible", "unlikely", "insufficient"]
 
-DISCLAIMER = {
-    "fr": ("Aide pédagogique, pas un diagnostic : l'ostéoporose transitoire n'a pas de critères diagnostiques "
-           "validés. Les poids sont heuristiques, pas des probabilités. La décision revient au clinicien."),
-    "en": ("Educational aid, not a diagnosis: transient osteoporosis has no validated diagnostic criteria. "
-           "The weights are heuristic, not probabilities. Decisions belong to the clinician."),
-}
-
-VERDICT_LABELS = {
-    "confirmed": {"fr": "confirmé (tableau typique, œdème IRM, résolution documentée)",
-                  "en": "confirmed (typical picture, MRI edema, documented resolution)"},
-    "probable": {"fr": "probable (tableau typique et œdème IRM ; résolution non encore documentée)",
-                 "en": "probable (typical picture and MRI edema; resolution not yet documented)"},
-    "possible": {"fr": "possible (tableau compatible, IRM manquante ou tableau incomplet)",
-                 "en": "possible (compatible picture, MRI missing or picture incomplete)"},
-    "unlikely": {"fr": "peu probable (signe d'alerte d'un diagnostic différentiel, ou IRM sans œdème)",
-                 "en": "unlikely (a red flag points to a differential, or MRI without edema)"},
-    "insufficient": {"fr": "données insuffisantes pour conclure", "en": "insufficient data to grade"},
-}
-
-
 class _Rec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
