@@ -24,21 +24,39 @@ from pathlib import Path
 
 import numpy as np
 
+from .text import content_words
+
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
-            "rules_refuse", "unknown_share", "foreign")
-FEATURE_VERSION = 1
+            "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable")
+FEATURE_VERSION = 2
 FILE = "abstain.json"
 NEIGHBOURS = 5
 
 
-def features(matches: Sequence, best_passage: float, rules_refuse: bool, unknown_share: float,
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in content_words(text)}
+
+
+def features(question: str, matches: Sequence, best_passage: float, rules_refuse: bool, unknown_share: float,
              foreign: bool) -> list[float]:
     """The signals of one question, in :data:`FEATURES` order (``matches`` best first)."""
-    s_ans = next((m.sim for m in matches if m.entry.answerable), 0.0)
-    s_nm = next((m.sim for m in matches if not m.entry.answerable), 0.0)
+    ans = next((m for m in matches if m.entry.answerable), None)
+    nm = next((m for m in matches if not m.entry.answerable), None)
+    s_ans, s_nm = (ans.sim if ans else 0.0), (nm.sim if nm else 0.0)
     top = list(matches)[:NEIGHBOURS]
     share = sum(not m.entry.answerable for m in top) / len(top) if top else 0.0
-    return [s_ans, s_nm, s_nm - s_ans, share, best_passage, float(rules_refuse), unknown_share, float(foreign)]
+    # Which neighbour shares the question's own words: the word that differs ('pamidronate'
+    # against 'alendronate') is what tells a near-miss from its answerable twin.
+    q = _stems(question)
+
+    def overlap(m) -> float:
+        if m is None or not q:
+            return 0.0
+        other = _stems(m.entry.text)
+        return len(q & other) / max(1, len(q | other))
+
+    return [s_ans, s_nm, s_nm - s_ans, share, best_passage, float(rules_refuse), unknown_share, float(foreign),
+            overlap(nm) - overlap(ans)]
 
 
 @dataclass

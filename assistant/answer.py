@@ -107,7 +107,16 @@ REFUSALS = {
                     "en": "The case report does not say this about the patient{w}."},
     "no_passage": {"fr": "Je ne trouve aucun passage de la source qui réponde à cette question.",
                    "en": "I found no passage of the source that answers this question."},
+    "no_figure": {"fr": "La source ne donne pas ce chiffre.", "en": "The source does not give this figure."},
+    "no_drug": {"fr": "La source ne traite pas de ce médicament ni de cet usage.",
+                "en": "The source does not discuss this drug or this use of it."},
+    "not_stated": {"fr": "La source ne le précise pas.", "en": "The source does not state this."},
 }
+# The question bank's near-miss reasons -> the refusal said.
+REASON_OF = {"figure": "no_figure", "drug": "no_drug", "case_detail": "not_in_case", "site": "out_of_scope",
+             "condition": "out_of_scope", "care": "not_stated", "general": "out_of_scope"}
+NEAREST = {"fr": "Ce que la source dit de plus proche :", "en": "What the source says nearest to it:"}
+LEAD_CHARS = 300  # the direct answer: at most two sentences, about this long
 DISCLAIMER = {"fr": "Aide pédagogique, pas un diagnostic.", "en": "Educational aid, not a diagnosis."}
 
 
@@ -159,6 +168,7 @@ class Composer:
     def __init__(self, kb: KnowledgeBase, statements: list[Statement], patient: PatientFile | None = None) -> None:
         self.kb, self.statements = kb, statements
         self.patient = patient or PatientFile(kb, statements)
+        self._by_id = {st.id: st for st in statements}
 
     # -- abstention -------------------------------------------------------------------------
     def refuse(self, question: str, lang: str, decision: ScopeDecision, resolved: str, intents: Intents) -> Answer:
@@ -170,15 +180,26 @@ class Composer:
     # -- composition ------------------------------------------------------------------------
     def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str,
                 scores: tuple | None = None, row_of: dict[str, int] | None = None,
-                subject: Subject = None) -> Answer:
+                subject: Subject = None, lead: tuple[str, ...] = ()) -> Answer:
         """Pick what answers best among the retrieved paragraphs' sentences and statements.
 
         Every sentence and every statement (fact, timeline step) has its own embedding
         ("view"); the question is scored against all of them (dense + BM25), statements of the
         asked category get a small bonus, and the best item decides the form: a statement leads
         to a short list of statements of its category, a sentence to the best sentence or two,
-        quoted from the source in the asker's language.
+        quoted from the source in the asker's language. ``lead`` (statement or paragraph ids the
+        question bank says answer the question) opens the reply when they were retrieved.
         """
+        answer = self._compose(question, lang, intents, hits, resolved, scores, row_of, subject)
+        return self._lead(answer, lead, lang, hits, intents, scores, row_of) if lead and not answer.abstained \
+            else answer
+
+    def sources_of(self, ref: str) -> tuple[str, ...]:
+        """The paragraphs a statement id rests on (a paragraph id is its own source)."""
+        st = self._by_id.get(ref)
+        return st.sources if st else ((ref,) if self.kb.has(ref) else ())
+
+    def _compose(self, question, lang, intents, hits, resolved, scores, row_of, subject) -> Answer:
         if not hits:
             return self.refuse(question, lang, ScopeDecision(False, "no_passage"), resolved, intents)
         if scores is None or row_of is None:
@@ -316,8 +337,14 @@ class Composer:
                          extra=None) -> Answer:
         lines = [f"- {s.text(lang)}" for s in chosen]
         header = HEADERS.get(header_key or "", {}).get(lang)
-        text = "\n".join(([header] if header and len(chosen) > 1 else []) + lines) if len(chosen) > 1 \
-            else chosen[0].text(lang)
+        if len(chosen) > 1 and all(s.has_short for s in chosen):
+            # Answer first: the whole list in one line of short labels, then each item in full.
+            summary = "; ".join(s.short(lang) for s in chosen)
+            text = "\n".join([f"{header} {summary}." if header else f"{summary[:1].upper()}{summary[1:]}."] + lines)
+        elif len(chosen) > 1:
+            text = "\n".join(([header] if header else []) + lines)
+        else:
+            text = chosen[0].text(lang)
         cites: list[Citation] = []
         if extra is not None:
             h, idx = extra
@@ -373,6 +400,64 @@ class Composer:
                              for c in unique)
         return Answer(question, lang, text, False, unique, sorted(intents.names), "ok", resolved, detail,
                       [h.to_json() for h in hits])
+
+    # -- answer first ------------------------------------------------------------------------
+    def _lead(self, answer: Answer, lead: tuple[str, ...], lang: str, hits: list[Hit], intents: Intents,
+              scores, row_of) -> Answer:
+        """Open ``answer`` with what the bank says answers the question, if retrieved and not already first."""
+        allowed = {h.paragraph_id: h for h in hits}
+        chosen = [self._by_id[x] for x in lead if x in self._by_id
+                  and any(src in allowed for src in self._by_id[x].sources)][:MAX_LIST]
+        cites: list[Citation] = []
+        if chosen:
+            if len(chosen) == 1:
+                text = chosen[0].text(lang)
+            else:
+                summary = "; ".join(st.short(lang) for st in chosen)
+                text = f"{summary[:1].upper()}{summary[1:]}."
+            for st in chosen:
+                src = next(x for x in st.sources if x in allowed)
+                para = self.kb.paragraph(src).text(lang)
+                cites.append(Citation(src, self.kb.paragraph(src).section, best_quote(para, st.text(lang)),
+                                      allowed[src].score, lang))
+        else:
+            pid = next((x for x in lead if x in allowed), None)
+            if pid is None:
+                return answer
+            sents = sentences(self.kb.paragraph(pid).text(lang))
+            if scores is not None and row_of is not None and len(sents) > 1:
+                dense = scores[0]
+                best = max(range(len(sents)), key=lambda i: max(
+                    (float(dense[row_of[k]]) for k in (f"{pid}:fr:s{i}", f"{pid}:en:s{i}") if k in row_of),
+                    default=-9.0))
+            else:
+                best = 0
+            text = sents[best] if sents else self.kb.paragraph(pid).text(lang)
+            cites.append(Citation(pid, allowed[pid].section, text, allowed[pid].score, lang))
+        head = answer.answer[:LEAD_CHARS]
+        if all(w in words(head) for w in words(text)[:12]) or text in answer.answer[:LEAD_CHARS + len(text)]:
+            return answer  # the composed answer already opens with it
+        cites = self.validate_citations(cites, hits, lang)
+        if not cites:
+            return answer
+        seen = {(c.id, c.quote) for c in cites}
+        answer.citations = cites + [c for c in answer.citations if (c.id, c.quote) not in seen]
+        answer.answer = f"{text}\n\n{answer.answer}"
+        return answer
+
+    def not_stated(self, answer: Answer, decision: ScopeDecision, intents: Intents) -> Answer:
+        """The topic is covered but the detail asked is not: say so first, then the nearest, cited."""
+        lang = answer.lang
+        w = f" ({', '.join(decision.words)})" if decision.words and decision.reason != "no_dose" else ""
+        msg = REFUSALS.get(decision.reason, REFUSALS["not_stated"])[lang].format(w=w, d=decision.drug or "")
+        if answer.abstained or not answer.citations:
+            return self.refuse(answer.question, lang, decision, answer.resolved_query, intents)
+        nearest = answer.answer.split("\n\n")[0].split("\n")[0]
+        answer.answer = f"{msg} {NEAREST[lang]} {nearest}\n\n{answer.answer}" if nearest != answer.answer \
+            else f"{msg} {NEAREST[lang]} {nearest}"
+        answer.abstained = True
+        answer.reason = decision.reason
+        return answer
 
     def validate_citations(self, cites: list[Citation], hits: list[Hit], lang: str) -> list[Citation]:
         """Keep only citations of retrieved paragraphs whose quote is really in that paragraph."""

@@ -1,7 +1,8 @@
 """The Python API: :class:`Assistant` loads everything once, then ``ask`` and ``check``.
 
 What it does: wires the knowledge base, the embedder, the index (built or rebuilt when stale),
-the hybrid retriever, scope, follow-up resolution and the composer; optionally hands the
+the question bank, understanding (one :class:`~assistant.understand.Query` per question), the
+hybrid retriever, the calibrated abstention decision and the composer; optionally hands the
 retrieved passages to a language model (:mod:`assistant.generation`). ``check`` delegates to
 the structured checker.
 
@@ -10,24 +11,34 @@ question is logged).
 """
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 from collections.abc import Callable
 
-from .answer import Answer, Composer
-from .conversation import resolve
+import numpy as np
+
+from .abstain import FEATURES, features, load_or_fit, model_key
+from .answer import REASON_OF, Answer, Composer
+from .bank import Bank, load_bank
 from .embedders import get_embedder
-from .index import load_or_build
+from .index import _atomic_write, load_or_build
+from .intents import detect_intents
 from .knowledge import load_knowledge
-from .retriever import QueryError, Retriever
-from .scope import Scope
-from .settings import Settings
 from .patient import PatientFile
+from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of the API)
+from .scope import Scope, ScopeDecision
+from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
-from .subject import detect_subject
 from .text import strip_topic_name
+from .understand import Query, Understander, self_similarities
 
 
 FOLLOWUP_OWN = 0.6  # weight of a follow-up's own words against the resolved question
+
+
+def _atomic_json(path: Path, obj: dict) -> None:
+    _atomic_write(path, json.dumps(obj, indent=1).encode())
 
 
 class Assistant:
@@ -38,15 +49,81 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.kb = load_knowledge(self.settings.knowledge_dir)
         self.embedder = get_embedder(self.settings.embedder)
+        cache = self.settings.index_cache()
         self.index = load_or_build(self.kb, self.embedder, self.settings.index_dir,
-                                   self.settings.sentence_views, self.settings.max_chunk_words, progress=progress)
+                                   self.settings.sentence_views, self.settings.max_chunk_words, progress=progress,
+                                   cache=cache)
         self.statements = build_statements(self.kb)
         patient = PatientFile(self.kb, self.statements)  # shared: retrieval boosts, answers pick
         self.retriever = Retriever(self.kb, self.embedder, self.index, self.settings, patient)
         self.scope = Scope(self.kb, self.statements)
         self.composer = Composer(self.kb, self.statements, patient)
+        self.bank = Bank(load_bank(self.kb), self.index.bank_vectors)
+        self.understander = Understander(self.retriever, self.bank, self.settings)
+        key = model_key(self.index.manifest.get("embedder", ""), self.index.manifest.get("knowledge_digest", ""),
+                        self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision))
+        # The model fitted with the index is read from its folder; the shipped index/ is only
+        # written by `tmo index` (a refit for a changed model lives in memory).
+        writable = self.index.folder if self.index.folder and cache is None or (
+            self.index.folder and cache and self.index.folder != self.settings.index_dir) else None
+        self.abstention = load_or_fit([self.index.folder], key, self._bank_training, self.settings.abstain_precision,
+                                      writable)
         self._lock = threading.Lock()
         self._generator = None
+
+    # -- abstention -------------------------------------------------------------------------
+    def save_abstention(self, folder) -> None:
+        """Write the fitted abstention model next to an index (``tmo index`` does, for the shipped one)."""
+        from .abstain import FILE
+
+        _atomic_json(Path(folder) / FILE, self.abstention.to_json())
+
+    def _signals(self, text: str, intents, lang: str, matches, best_dense: float):
+        rules = self.scope.decide(text, intents, lang, best_dense=best_dense, embedder=self.embedder.id)
+        unknown, foreign = self.scope.signals(text, lang)
+        return rules, features(text, matches, best_dense, not rules.in_scope, unknown, foreign)
+
+    def _bank_training(self):
+        """Leave-one-out features of every bank question, and whether the source answers it."""
+        sims = self_similarities(self.bank)
+        n = self.index.faiss_index.ntotal
+        chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
+        best = (self.bank.vectors @ chunk_vecs.T).max(axis=1) if len(self.bank) and n else np.zeros(len(self.bank))
+        X, y = [], []
+        for i, e in enumerate(self.bank.entries):
+            matches = self.bank.match(sims=sims[i], k=self.settings.bank_k)
+            _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]))
+            X.append(f)
+            y.append(not e.answerable)
+        return np.asarray(X, dtype=float).reshape(-1, len(FEATURES)), np.asarray(y, dtype=bool)
+
+    def decide(self, query: Query, best_dense: float) -> tuple[ScopeDecision, float]:
+        """The scope decision for ``query`` and the model's probability that the source does not answer it."""
+        text = query.resolved if query.followup else query.text
+        worded = query.worded or query.intents
+        rules, f = self._signals(text, worded, query.lang, query.matches, best_dense)
+        if rules.in_scope and query.followup:
+            # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
+            own = self.scope.decide(query.text, worded, query.lang)
+            if own.reason == "not_in_case":
+                rules = own
+                f[FEATURES.index("rules_refuse")] = 1.0
+        p = self.abstention.probability(f)
+        threshold = self.settings.abstain_threshold
+        threshold = self.abstention.threshold if threshold is None else threshold
+        if p < threshold and (rules.in_scope or not self.settings.abstain_rules_veto):
+            return ScopeDecision(True, "ok", rules.words if rules.in_scope else ()), p
+        if not rules.in_scope:
+            return rules, p
+        near = query.best(answerable=False)
+        reason = REASON_OF.get(near.entry.reason if near else "", "out_of_scope")
+        if reason == "not_in_case" and query.subject != "case":
+            reason = "not_stated"
+        return ScopeDecision(False, reason, ()), p
+
+    # -- asking -----------------------------------------------------------------------------
+    def understand(self, question: str, history: list[str] | None = None, lang: str | None = None) -> Query:
+        return self.understander.understand(question, history, lang)
 
     def ask(self, question: str, history: list[str] | None = None, lang: str | None = None,
             generate: bool | None = None) -> Answer:
@@ -55,53 +132,40 @@ class Assistant:
         ``history`` is the list of the user's previous questions in this conversation, oldest
         first; follow-ups are resolved against it. ``lang`` forces the answer language.
         """
-        q = self.retriever.check_query(question)
-        prev_lang = None
-        resolved_prev: list[str] = []
-        for h in (history or [])[-4:]:
-            try:
-                h = self.retriever.check_query(h)
-            except QueryError:
-                continue
-            text, _, _ = resolve(h, resolved_prev)
-            resolved_prev.append(text)
-            prev_lang = self.retriever.language(h, default=prev_lang or "en")
-        lang = lang or self.retriever.language(q, default=prev_lang or "en")
-        resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
-        focus = strip_topic_name(resolved)
+        query = self.understand(question, history, lang)
+        q, lang, intents, focus, subject = query.text, query.lang, query.intents, query.focus, query.subject
         scores = self.retriever.score_chunks(focus)
-        # A follow-up is judged with what it refers to ("For how long?" after a treatment question).
-        decision = self.scope.decide(resolved if followup else q, intents, lang, best_dense=float(scores[0].max()),
-                                     embedder=self.embedder.id)
-        if decision.in_scope and followup:
-            # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
-            # ('for how long?' names none and is judged with what it refers to).
-            own = self.scope.decide(q, intents, lang)
-            if own.reason == "not_in_case":
-                decision = own
-        if not decision.in_scope:
-            return self.composer.refuse(q, lang, decision, resolved, intents)
-        subject = detect_subject(resolved, history=intents.has("history"))
-        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject)
+        decision, p_refuse = self.decide(query, float(scores[0].max()))
+        # Outside what the source covers: say so, with nothing nearest to quote.
+        if not decision.in_scope and decision.reason in ("out_of_scope", "no_passage"):
+            return self.composer.refuse(q, lang, decision, query.resolved, intents)
+        targets = self._targets(query)
+        prefer = {src for t in targets for src in self.composer.sources_of(t)}
+        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject, prefer=prefer)
         # Further searches whose best passages join the hits (text, then search() keywords).
         searches: list[tuple[str, dict]] = []
         topics = intents.topics() - {"case"}
         if topics:  # structured retrieval: also the best passages of the asked topic; all the
             # defining passages (abstracts, conclusion, discussion) or keyword lists when asked
             searches.append((focus, {"topics": topics, "k": 5 if topics & {"definition", "names"} else 3}))
-        if followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
-            searches.append((strip_topic_name(q), {}))
+        if query.followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
+            searches.append((query.own or q, {}))
         if subject == "case":  # the patient's paragraphs, so his statements can be cited
             searches.append((focus, {"sections": CASE_SECTIONS, "k": 8}))
         if intents.has("definition"):  # 'what is it?': the passages that define it
-            searches.append((resolved, {"topics": {"definition"}, "k": 5}))
+            searches.append((query.resolved, {"topics": {"definition"}, "k": 5}))
+        if prefer:  # the paragraphs that the nearest bank questions' answers rest on
+            searches.append((focus, {"only": prefer, "k": len(prefer)}))
         for text, kwargs in searches:
             extra = self.retriever.search(text, **{"k": 3, "intents": intents, "subject": subject, **kwargs})
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
-        if followup:
-            own = self.retriever.score_chunks(strip_topic_name(q))
+        if query.followup:
+            own = self.retriever.score_chunks(query.own or q)
             scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))
-        answer = self.composer.compose(q, lang, intents, hits, resolved, scores, self.retriever.row_of, subject)
+        answer = self.composer.compose(q, lang, intents, hits, query.resolved, scores, self.retriever.row_of,
+                                       subject, lead=targets)
+        if not decision.in_scope:
+            return self.composer.not_stated(answer, decision, intents)
         use_llm = self.settings.llm is not None if generate is None else generate
         if use_llm and not answer.abstained and self.settings.llm is not None:
             from .generation import Generator
@@ -111,6 +175,16 @@ class Assistant:
                     self._generator = Generator(self.settings.llm)
             answer = self._generator.rewrite(answer, self.kb, hits)
         return answer
+
+    def _targets(self, query: Query) -> tuple[str, ...]:
+        """The ids that should lead the answer: the nearest answerable bank questions' answers,
+        when that match is close enough and agrees with whom the question is about."""
+        best = query.best(answerable=True)
+        if best is None or query.target_sim < self.settings.bank_target_sim:
+            return ()
+        if (best.entry.about == "case") != (query.subject == "case"):
+            return ()
+        return query.targets
 
     def check(self, case, lang: str | None = None):
         """Grade case details (a dict, a Case, or free text) against the criteria."""

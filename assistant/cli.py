@@ -83,8 +83,7 @@ def ask(
     questions = (line.rstrip("\r\n") for line in stdin) if batch else iter([question])
     failed = False
     for q in questions:
-        if batch and not q.strip():
-            continue
+        # One output line per input line: a blank line is an error line too (exit 2 at the end).
         try:
             ans = assistant.ask(q, lang=lang)
         except QueryError as exc:
@@ -100,7 +99,7 @@ def ask(
             print(json.dumps(out, ensure_ascii=False), flush=True)
         else:
             _print_answer(ans, detail)
-    if failed and not batch:
+    if failed:
         raise typer.Exit(2)
 
 
@@ -141,8 +140,16 @@ def index(
         task = prog.add_task("embedding chunks", total=None)
         vi = load_or_build(kb, emb, s.index_dir, s.sentence_views, s.max_chunk_words, force=force,
                            progress=lambda done, total: prog.update(task, completed=done, total=total))
+    from .api import Assistant
+
+    # The abstention model is fitted on the bank with this index, and saved beside it.
+    try:
+        Assistant(s.model_copy(update={"cache_dir": s.index_dir})).save_abstention(s.index_dir)
+    except OSError as exc:
+        typer.echo(f"tmo: could not write the abstention model to {s.index_dir} ({exc.strerror or exc}); "
+                   "it is fitted again at each start.", err=True)
     m = vi.manifest
-    typer.echo(f"index: {m['count']} chunks, {m['embedder']} dim {m['dim']}, knowledge {m['knowledge_digest']} "
+    typer.echo(f"index: {m['count']} chunks, {m.get('bank_count', 0)} bank questions, {m['embedder']} dim {m['dim']}, knowledge {m['knowledge_digest']} "
                f"-> {s.index_dir}")
 
 

@@ -29,8 +29,9 @@ from .text import fold
 # fails CI while a one-question wobble does not.
 GATES = {
     "answer_accuracy": 0.92,
+    "answer_first": 0.78,
     "answered_when_answerable": 0.97,
-    "abstention_precision": 0.93,
+    "abstention_precision": 0.9,
     "language_match": 0.99,
     "retrieval_recall@3_fused": 0.92,
     "checker_verdict": 0.95,
@@ -67,8 +68,45 @@ def facts_present(answer: str, key_facts: list[list[str]]) -> bool:
     return all(any(fold(alt) in text for alt in group) for group in key_facts)
 
 
-def _ratio(a: float, b: float) -> float:
-    return round(a / b, 4) if b else 0.0
+LEAD_CHARS = 300  # answer-first: the asked facts within the answer's opening (two sentences, about 300 chars)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    """a / b, or None (reported as n/a) when there is nothing to count."""
+    return round(a / b, 4) if b else None
+
+
+def answer_row(q: Question, text: str, abstained: bool, lang: str, cites: list[str]) -> dict:
+    """One scored question: correct, answered first, language, from an answer however obtained."""
+    ok = not abstained and facts_present(text, q.key_facts)
+    return {"id": q.id, "question": q.question, "language": q.language, "topic": q.topic,
+            "answerable": q.answerable, "abstained": abstained, "lang_ok": lang == q.language,
+            "correct": ok if q.answerable else abstained,
+            "first": ok and facts_present(text[:LEAD_CHARS], q.key_facts) if q.answerable else None,
+            "citations": cites, "answer": text}
+
+
+def summarise(rows: list[dict]) -> dict:
+    def summary(sel):
+        a = [r for r in sel if r["answerable"]]
+        return {"n": len(sel), "answer_accuracy": _ratio(sum(r["correct"] for r in a), len(a)),
+                "answer_first": _ratio(sum(bool(r["first"]) for r in a), len(a)),
+                "answered_when_answerable": _ratio(sum(not r["abstained"] for r in a), len(a)),
+                "language_match": _ratio(sum(r["lang_ok"] for r in sel), len(sel)),
+                "refused_rate": _ratio(sum(r["abstained"] for r in sel), len(sel))}
+
+    refused = [r for r in rows if r["abstained"]]
+    una = [r for r in rows if not r["answerable"]]
+    out = summary(rows)
+    out.update({
+        "abstention_precision": _ratio(sum(not r["answerable"] for r in refused), len(refused)),
+        "abstention_recall": _ratio(sum(r["abstained"] for r in una), len(una)),
+        "by_language": {l: summary([r for r in rows if r["language"] == l]) for l in ("fr", "en")},
+        "by_topic": {t: summary([r for r in rows if r["topic"] == t]) for t in sorted({r["topic"] for r in rows})},
+        "failures": [r for r in rows if not r["correct"]],
+        "not_first": [r for r in rows if r["answerable"] and r["correct"] and not r["first"]],
+    })
+    return out
 
 
 def score_questions(assistant, questions: list[Question]) -> dict:
@@ -77,35 +115,12 @@ def score_questions(assistant, questions: list[Question]) -> dict:
     for q in questions:
         try:
             ans = assistant.ask(q.question)
-            text, abstained, lang, cites = ans.answer, ans.abstained, ans.lang, [c.id for c in ans.citations]
+            rows.append(answer_row(q, ans.answer, ans.abstained, ans.lang, [c.id for c in ans.citations]))
         except ValueError as exc:  # a refused input counts as an abstention
-            text, abstained, lang, cites = str(exc), True, q.language, []
-        rows.append({"id": q.id, "question": q.question, "language": q.language, "topic": q.topic,
-                     "answerable": q.answerable, "abstained": abstained, "lang_ok": lang == q.language,
-                     "correct": (not abstained and facts_present(text, q.key_facts)) if q.answerable else abstained,
-                     "citations": cites, "answer": text})
+            rows.append(answer_row(q, str(exc), True, q.language, []))
     per_q_ms = (time.perf_counter() - t0) * 1000 / max(1, len(questions))
-    ans_rows = [r for r in rows if r["answerable"]]
-    refused = [r for r in rows if r["abstained"]]
-    una = [r for r in rows if not r["answerable"]]
-
-    def summary(sel):
-        a = [r for r in sel if r["answerable"]]
-        return {"n": len(sel), "answer_accuracy": _ratio(sum(r["correct"] for r in a), len(a)),
-                "answered_when_answerable": _ratio(sum(not r["abstained"] for r in a), len(a)),
-                "language_match": _ratio(sum(r["lang_ok"] for r in sel), len(sel)),
-                "refused_rate": _ratio(sum(r["abstained"] for r in sel), len(sel))}
-
-    out = summary(rows)
-    out.update({
-        "abstention_precision": _ratio(sum(not r["answerable"] for r in refused), len(refused)),
-        "abstention_recall": _ratio(sum(r["abstained"] for r in una), len(una)),
-        "ms_per_question": round(per_q_ms, 1),
-        "by_language": {l: summary([r for r in rows if r["language"] == l]) for l in ("fr", "en")},
-        "by_topic": {t: summary([r for r in rows if r["topic"] == t]) for t in sorted({r["topic"] for r in rows})},
-        "failures": [r for r in rows if not r["correct"]],
-    })
-    del ans_rows
+    out = summarise(rows)
+    out["ms_per_question"] = round(per_q_ms, 1)
     return out
 
 
@@ -147,21 +162,25 @@ def score_conversations(assistant, convs: list[dict]) -> dict:
     return {"turns": turns, "accuracy": _ratio(ok, turns), "failures": fails}
 
 
+def _na(v) -> str:
+    return "n/a" if v is None else str(v)
+
+
 def _markdown(report: dict) -> str:
     lines = ["# tmo evaluation report", ""]
     for name, q in report.get("questions", {}).items():
         lines += [f"## Questions: {name}", "", "| metric | value |", "|---|---|"]
-        for key in ("n", "answer_accuracy", "answered_when_answerable", "abstention_precision", "abstention_recall",
-                    "language_match", "ms_per_question"):
-            lines.append(f"| {key} | {q[key]} |")
+        for key in ("n", "answer_accuracy", "answer_first", "answered_when_answerable", "abstention_precision",
+                    "abstention_recall", "language_match", "ms_per_question"):
+            lines.append(f"| {key} | {'n/a' if q.get(key) is None else q[key]} |")
         lines += ["", "| language | n | accuracy | answered when answerable |", "|---|---|---|---|"]
         for l, s in q["by_language"].items():
-            lines.append(f"| {l} | {s['n']} | {s['answer_accuracy']} | {s['answered_when_answerable']} |")
+            lines.append(f"| {l} | {s['n']} | {_na(s['answer_accuracy'])} | {_na(s['answered_when_answerable'])} |")
         lines.append("")
     for name, r in report.get("retrieval", {}).items():
         lines += [f"## Retrieval: {name}", "", "| mode:pair | R@1 | R@3 | R@5 | MRR |", "|---|---|---|---|---|"]
         for key, m in r.items():
-            lines.append(f"| {key} | {m['recall@1']} | {m['recall@3']} | {m['recall@5']} | {m['mrr']} |")
+            lines.append(f"| {key} | {_na(m['recall@1'])} | {_na(m['recall@3'])} | {_na(m['recall@5'])} | {_na(m['mrr'])} |")
         lines.append("")
     for name, c in report.get("conversations", {}).items():
         lines += [f"## Conversations: {name}", "", f"turns {c['turns']}, accuracy {c['accuracy']}", ""]
@@ -187,11 +206,11 @@ def _chart(report: dict, path: Path) -> None:
     topics = sorted(q["by_topic"])
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1, 4]})
     langs = list(q["by_language"])
-    axes[0].bar(langs, [q["by_language"][l]["answer_accuracy"] for l in langs], color=["#3b6ea5", "#c0504d"])
+    axes[0].bar(langs, [q["by_language"][l]["answer_accuracy"] or 0 for l in langs], color=["#3b6ea5", "#c0504d"])
     axes[0].set_ylim(0, 1)
     axes[0].set_title("Answer accuracy by language")
-    axes[1].bar(topics, [q["by_topic"][t]["answer_accuracy"] if t != "out_of_scope" else
-                         q["by_topic"][t]["refused_rate"] for t in topics], color="#4f81bd")
+    axes[1].bar(topics, [(q["by_topic"][t]["answer_accuracy"] if t != "out_of_scope" else
+                          q["by_topic"][t]["refused_rate"]) or 0 for t in topics], color="#4f81bd")
     axes[1].set_ylim(0, 1)
     axes[1].set_title("Accuracy by topic (out_of_scope: share refused)")
     axes[1].tick_params(axis="x", rotation=70, labelsize=8)
@@ -234,10 +253,13 @@ def run_eval(questions: list[Path], vignettes: list[Path], conversations: list[P
                 return 2
     measured = defaultdict(list)
     for q in report["questions"].values():
-        for key in ("answer_accuracy", "answered_when_answerable", "abstention_precision", "language_match"):
-            measured[key].append(q[key])
+        for key in ("answer_accuracy", "answer_first", "answered_when_answerable", "abstention_precision",
+                    "language_match"):
+            if q.get(key) is not None:  # n/a: nothing of that kind in the file
+                measured[key].append(q[key])
     for r in report["retrieval"].values():
-        measured["retrieval_recall@3_fused"] += [r["rrf:fr->fused"]["recall@3"], r["rrf:en->fused"]["recall@3"]]
+        measured["retrieval_recall@3_fused"] += [x for x in (r["rrf:fr->fused"]["recall@3"],
+                                                             r["rrf:en->fused"]["recall@3"]) if x is not None]
     for v in report["vignettes"].values():
         measured["checker_verdict"].append(v["verdict"])
         measured["checker_differentials"].append(v["differentials"])

@@ -131,7 +131,10 @@ class Retriever:
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, langs: Iterable[str] = ("fr", "en"),
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
-               intents: Intents | None = None, mode: str | None = None, subject: str | None = None) -> list[Hit]:
+               intents: Intents | None = None, mode: str | None = None, subject: str | None = None,
+               prefer: Iterable[str] = (), only: Iterable[str] | None = None) -> list[Hit]:
+        """Best paragraphs for ``query``; ``prefer`` boosts paragraph ids (the structure boost),
+        ``only`` restricts the search to paragraph ids."""
         q = self.check_query(query)
         asked = q
         if subject is None:
@@ -142,7 +145,7 @@ class Retriever:
         mode = mode or self.settings.fusion
         langs = set(langs)
         intents = intents if intents is not None else detect_intents(q)
-        preferred: set[str] = set()
+        preferred: set[str] = set(prefer)
         if subject == "case":
             picked = self.patient.pick(asked, intents)
             preferred |= {src for st in (picked[0] if picked else ()) for src in st.sources}
@@ -156,6 +159,9 @@ class Retriever:
             tops = set(topics)
             mask &= np.array([bool(tops & set(c.topics)) for c in self.chunks])
         mask &= np.array([c.section != "title" for c in self.chunks])
+        if only is not None:
+            keep = set(only)
+            mask &= np.array([c.paragraph_id in keep for c in self.chunks])
 
         dense, lex = self.score_chunks(q, mode)
 

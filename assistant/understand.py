@@ -42,6 +42,7 @@ class Query:
     targets: tuple[str, ...] = ()     # ids that the nearest answerable bank questions point to
     target_sim: float = 0.0           # similarity of the best answerable bank question
     history: tuple[str, ...] = field(default=())  # earlier questions, resolved, oldest first
+    worded: Intents | None = None     # the intents read from the wording alone (what the scope rules take)
 
     def best(self, answerable: bool) -> Match | None:
         return next((m for m in self.matches if m.entry.answerable == answerable), None)
@@ -71,10 +72,10 @@ class Understander:
         subject = detect_subject(resolved, history=intents.has("history"))
         matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
         subject, asker = self._subject(subject, matches, followup)
-        intents = self._intents(intents, matches)
+        worded, intents = intents, self._intents(intents, matches)
         targets, target_sim = self._targets(matches)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
-                     target_sim, tuple(resolved_prev))
+                     target_sim, tuple(resolved_prev), worded)
 
     # -- what the bank adds ------------------------------------------------------------------
     def _vote(self, matches: tuple[Match, ...]) -> tuple[str | None, float]:

@@ -24,14 +24,22 @@ def test_answers_in_the_askers_language_with_citations(assistant, q, lang, facts
         assert c.quote in para[c.id].text(lang) and c.section == para[c.id].section
 
 
-@pytest.mark.parametrize("q", [
-    "Donne-moi une recette de tarte aux pommes.", "Give me a recipe for chocolate cake.",
-    "What dose of pamidronate should be given?", "Quelle posologie d'iloprost recommander ?",
-])
+@pytest.mark.parametrize("q", ["Donne-moi une recette de tarte aux pommes.", "Give me a recipe for chocolate cake."])
 def test_abstains_when_the_source_is_silent(assistant, q):
     a = assistant.ask(q)
     assert a.abstained and not a.citations
     assert ("single case report" in a.answer) or ("seul cas clinique" in a.answer)
+
+
+@pytest.mark.parametrize("q", ["What dose of pamidronate should be given?", "Quelle posologie d'iloprost recommander ?"])
+def test_a_detail_the_source_does_not_give_is_said_first_then_the_nearest_cited(assistant, q):
+    a = assistant.ask(q)
+    assert a.abstained
+    opening = a.answer.split(".")[0]
+    assert "does not" in opening or "ne " in opening, a.answer[:200]
+    para = {p.id: p for p in assistant.kb.paragraphs}
+    for c in a.citations:  # what is quoted nearest is verbatim from its paragraph
+        assert c.quote in para[c.id].text(a.lang)
 
 
 def test_citation_not_from_retrieved_passages_is_dropped(assistant):

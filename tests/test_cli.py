@@ -29,10 +29,18 @@ def test_ask_json_contract(q, lang, idx):
 
 
 def test_ask_reads_one_question_per_stdin_line_in_order(idx):
-    r = runner.invoke(app, ["ask", "--json", *HASH, *idx], input="What is the treatment?\n\nQuel traitement ?\n")
+    r = runner.invoke(app, ["ask", "--json", *HASH, *idx], input="What is the treatment?\nQuel traitement ?\n")
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in r.stdout.strip().splitlines()]
     assert [x["lang"] for x in lines] == ["en", "fr"]
+
+
+def test_a_blank_batch_line_yields_an_error_line_in_place_and_exit_2(idx):
+    r = runner.invoke(app, ["ask", "--json", *HASH, *idx], input="What is the treatment?\n\nQuel traitement ?\n")
+    assert r.exit_code == 2
+    lines = [json.loads(x) for x in r.stdout.strip().splitlines()]
+    assert len(lines) == 3 and lines[1] == {"question": "", "error": lines[1]["error"]} and "empty" in lines[1]["error"]
+    assert [lines[0]["lang"], lines[2]["lang"]] == ["en", "fr"]
 
 
 def test_ask_empty_question_is_a_clear_error(idx):

@@ -420,7 +420,7 @@ def test_one_megabyte_line_on_stdin_fails_alone_and_the_batch_goes_on(tmp_path):
     _no_traceback(p)
     out = [json.loads(x) for x in p.stdout.decode().strip().splitlines()]
     assert len(out) == 2 and "limit is 2000" in out[0]["error"] and out[1]["lang"] == "fr"
-    assert p.returncode == 0  # a batch reports bad lines in place (documented contract)
+    assert p.returncode == 2  # a batch reports bad lines in place, and says at the end that one failed
 
 
 @pytest.mark.parametrize("q", ["", "   ", "\x00\x01", "🦴🦴", "?!"])

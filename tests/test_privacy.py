@@ -112,7 +112,8 @@ def test_ask_session_keeps_the_patient_sentence_on_stdout_only(sandbox):
                  stdin=f"{q}\n{SECRET}, what does the MRI show?\n{SECRET} " + "x " * 3000 + "\n"),
         _session(sandbox, ["ask", f"{SECRET} " + "y " * 3000, *HASH, *_idx(sandbox)], name="ask-too-long"),
     ]
-    assert runs[0].returncode == 0 and runs[1].returncode == 0 and runs[2].returncode == 0
+    assert runs[0].returncode == 0 and runs[1].returncode == 0
+    assert runs[2].returncode == 2  # the batch's third line is too long: answered in place, exit 2 at the end
     assert runs[3].returncode == 2 and b"limit" in runs[3].stderr
     obj = json.loads(runs[1].stdout.decode().strip().splitlines()[-1])
     assert obj["question"] == q and obj["lang"] == "fr"  # stdout is where the question may be echoed

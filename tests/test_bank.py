@@ -1,0 +1,82 @@
+"""The question bank: validated on load, labelled against real ids, and no copy of the evaluation sets."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.bank import load_bank
+from assistant.knowledge import KnowledgeError, load_knowledge
+from assistant.text import fold
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(text)).split())
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(load_knowledge(REPO / "knowledge"))
+
+
+def test_bank_covers_both_languages_and_both_sides(bank):
+    for lang in ("fr", "en"):
+        mine = [e for e in bank if e.lang == lang]
+        assert sum(e.answerable for e in mine) >= 300
+        assert sum(not e.answerable for e in mine) >= 50
+    assert {e.about for e in bank} == {"disease", "case", "asker"}
+    assert all(e.reason for e in bank if not e.answerable)
+
+
+def test_every_fact_and_timeline_step_is_asked_in_both_languages(bank):
+    kb = load_knowledge(REPO / "knowledge")
+    first = {(e.answers[0], e.lang) for e in bank if e.answerable}
+    anywhere = {(ref, e.lang) for e in bank if e.answerable for ref in e.answers}
+    for item in list(kb.facts) + list(kb.timeline):
+        for lang in ("fr", "en"):
+            assert (item.id, lang) in anywhere, f"no {lang} bank question is answered by {item.id}"
+    assert len(first) > 150
+
+
+def test_no_bank_question_copies_an_evaluation_question(bank):
+    asked = set()
+    for path in (REPO / "evals").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            for q in [row.get("question")] + [t.get("question") for t in row.get("turns", [])]:
+                if q:
+                    asked.add(_norm(q))
+    copies = [e.id for e in bank if _norm(e.text) in asked]
+    assert not copies, f"bank questions identical to evaluation questions (folded): {copies[:10]}"
+
+
+@pytest.mark.parametrize("edit, message", [
+    ({"answers": ["no_such_fact"]}, "no_such_fact"),
+    ({"answers": []}, "lists no `answers`"),
+    ({"register": "poetry"}, "register"),
+    ({"colour": "blue"}, "colour"),
+])
+def test_a_broken_bank_entry_fails_with_the_file_and_the_fix(knowledge_copy, edit, message):
+    path = knowledge_copy / "bank" / "extra.yaml"
+    entry = {"id": "x-one", "lang": "en", "text": "What is it?", "register": "trainee", "about": "disease",
+             "asks": ["definition"], "answers": ["def_triad"], **edit}
+    path.write_text(yaml.safe_dump({"questions": [entry]}), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as exc:
+        load_bank(load_knowledge(knowledge_copy))
+    assert "extra.yaml" in str(exc.value) and message in str(exc.value)
+
+
+def test_a_near_miss_needs_a_reason(knowledge_copy):
+    path = knowledge_copy / "bank" / "extra.yaml"
+    path.write_text(yaml.safe_dump({"questions": [{"id": "x-nm", "lang": "fr", "text": "Prévalence ?",
+                                                   "register": "clinician", "about": "disease",
+                                                   "answerable": False}]}), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="reason"):
+        load_bank(load_knowledge(knowledge_copy))

@@ -1,0 +1,59 @@
+"""Understanding and answer-first replies, on phrasings of our own (none is in evals/ or the bank)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.text import fold
+
+
+@pytest.mark.parametrize("q", [
+    "My own patient has this in the knee: what can I tell him about how it usually ends?",
+    "Mon patient a une ORT du genou : que lui dire de l'évolution habituelle ?",
+])
+def test_the_askers_patient_is_not_the_report_patient(assistant, q):
+    query = assistant.understand(q)
+    assert query.subject != "case"
+    a = assistant.ask(q)
+    assert a.reason != "not_in_case"
+    assert not a.abstained
+
+
+@pytest.mark.parametrize("q, fact", [
+    pytest.param("Roughly what share of patients get both sides involved?", "20", marks=pytest.mark.xfail(
+        strict=True, reason="known gap: no bank question is close enough (cosine < bank_target_sim), so the whole "
+                            "list of sites comes first and the 20 % sits past 300 characters")),
+    ("Les deux côtés sont touchés dans quelle proportion des cas ?", "20"),
+])
+def test_a_one_fact_question_gets_the_fact_first(assistant, q, fact):
+    a = assistant.ask(q)
+    assert not a.abstained
+    assert fact in a.answer[:300]
+
+
+@pytest.mark.parametrize("q, items", [
+    ("Which factors predispose someone to this condition?", ["smoking", "osteopenia"]),
+    ("Qu'est-ce qui prédispose à cette maladie ?", ["tabac", "osteopenie"]),
+])
+def test_a_list_question_gets_its_list_in_the_opening(assistant, q, items):
+    a = assistant.ask(q)
+    head = fold(a.answer[:300])
+    assert all(i in head for i in items), a.answer[:300]
+
+
+@pytest.mark.parametrize("lang, q", [("en", "And at what dose?"), pytest.param("fr", "Et à quelle dose ?", marks=(
+    pytest.mark.xfail(strict=True, reason="known gap: the French follow-up picks the third episode's offloading "
+                                          "step, not its alendronate dose")))])
+def test_a_followup_carries_the_episode_over(assistant, lang, q):
+    first = {"en": "What was the patient given for his left knee?",
+             "fr": "Qu'a-t-on donné au patient pour son genou gauche ?"}[lang]
+    a = assistant.ask(q, history=[first])
+    assert "10 mg" in a.answer
+    query = assistant.understand(q, history=[first])
+    assert query.followup and query.lang == lang
+
+
+def test_one_query_carries_what_every_stage_reads(assistant):
+    query = assistant.understand("Quelle était la dose d'alendronate de M. CM ?")
+    assert query.lang == "fr" and query.subject == "case"
+    assert query.intents.has("dose") and query.matches
+    assert query.matches[0].sim >= query.matches[-1].sim
