@@ -213,8 +213,10 @@ def sentence_spans(folded: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _SPAN_END.finditer(folded):
-        if m.start() > start:
-            spans.append((start, m.start()))
+        # a question mark stays in its sentence: "fièvre ?" is a question about fever (a hypothesis cue)
+        end = m.start() + 1 if m.group(0).startswith("?") else m.start()
+        if end > start:
+            spans.append((start, end))
         start = m.end()
     if start < len(folded):
         spans.append((start, len(folded)))

@@ -87,6 +87,9 @@ class Examples(_Rec):
     hypothetical: tuple[str, ...] = ()
     family: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
+    # the field and value to check instead of the concept's own, per kind, when a handler gives the
+    # phrase another meaning ({positive: {trauma: true}} for a fracture told as an event)
+    expect: dict[str, dict[str, Any]] = {}
 
 
 class ConceptSpec(_Rec):
