@@ -36,6 +36,7 @@ class Timeline:
         self.weak = False  # the segment's only time cue is a follow-up ("IRM de contrôle")
         self.hist_target: int | None = None  # the sentence speaks of a previous episode
         self.si = 0
+        self.born: dict[int, int] = {}  # episode index -> the sentence that opened it
 
     # ------------------------------------------------------------ values
     def set(self, idx: int, path: str, value: Any, m) -> None:
@@ -63,6 +64,7 @@ class Timeline:
         if not before:
             self.eps.append(ep)
             self.cur = len(self.eps) - 1
+            self.born[self.cur] = self.si
             return self.cur
         # a previous episode told in the history goes first; shift the provenance indices
         self.eps.insert(0, ep)
@@ -100,6 +102,9 @@ class Timeline:
             if self.now and absolute > self.now[: len(absolute)] and absolute[:7] != self.now[:7]:
                 shift = True
             self.now = max(self.now or absolute, absolute)
+            # "puis la cheville gauche en 2017": the date after the place dates the episode just opened
+            if self.cur is not None and not self.eps[self.cur].get("date") and self.born.get(self.cur) == self.si:
+                self.eps[self.cur]["date"] = absolute
         elif rel is not None and rel.offset_months and self.now:
             from .quantities import add_months
             self.now = add_months(self.now, rel.offset_months)
@@ -121,15 +126,23 @@ class Timeline:
             year += 1
         return f"{year:04d}-{d.month:02d}"
 
-    def imaging_date(self, target: int, modality: str, sent: tuple[int, int]) -> None:
+    def date_at(self, sent: tuple[int, int], pos: int) -> str | None:
+        """The date a phrase at ``pos`` is told under: the last full date of its sentence before it,
+        else the first after it ("IRM du 9/3/2018 : œdème", "œdème à l'IRM du 9/3/2018")."""
+        ds = [d for d in dates(self.notes.f[sent[0]:sent[1]]) if not d.relative and d.year]
+        before = [d for d in ds if sent[0] + d.start <= pos]
+        d = before[-1] if before else (ds[0] if ds else None)
+        return d.iso() if d else None
+
+    def imaging_date(self, target: int, modality: str, sent: tuple[int, int], pos: int | None = None) -> None:
         if modality not in ("mri", "bone_scan", "dxa", "radiograph"):
             return
-        iso = next((d.iso() for d in dates(self.notes.f[sent[0]:sent[1]]) if not d.relative and d.year), None)
+        iso = self.date_at(sent, sent[0] if pos is None else pos)
         if iso:
             self.eps[target].setdefault(modality, {}).setdefault("date", iso)
 
-    def resolution_date(self, target: int, sent: tuple[int, int]) -> None:
-        iso = next((d.iso() for d in dates(self.notes.f[sent[0]:sent[1]]) if not d.relative and d.year), None)
+    def resolution_date(self, target: int, sent: tuple[int, int], pos: int | None = None) -> None:
+        iso = self.date_at(sent, sent[0] if pos is None else pos)
         ep = self.eps[target]
         if iso is None or (ep.get("date") and iso < ep["date"]):
             return

@@ -75,8 +75,12 @@ class Reader:
     def _segments(self, a: int, b: int) -> list[tuple[int, int, bool]]:
         f = self.notes.f
         cuts = [a + m.start() for m in lx.cue("time_connective").finditer(f[a:b]) if m.start() > 0]
-        cuts += [a + d.start for d in dates(f[a:b]) if d.relative and d.start > 0
+        ds = dates(f[a:b])
+        cuts += [a + d.start for d in ds if d.relative and d.start > 0
                  and not lx.cue("follow_up").fullmatch(f[a + d.start:a + d.end])]
+        # a second date in one sentence starts another point of the story ("Feb 2018 ... then in May 2018")
+        absolute = [d for d in ds if not d.relative and (d.year or d.month)]
+        cuts += [a + d.start for d in absolute[1:]]
         cuts = sorted(set(c for c in cuts if a < c < b))
         out, prev = [], a
         for c in cuts:
@@ -96,7 +100,9 @@ class Reader:
 
         # a site right after "régression de" / "resolution of", or right before "a disparu", is the resolved one
         res_pos = [s for c, s, e in concepts if c.id in RESOLVING or (c.id == "bme" and notes.flags(s, e).negated)]
-        excl = {it.start for it in items if it.kind == "site" and any(anatomy.linked(notes.f, p, it) for p in res_pos)}
+        # (only a site an earlier episode holds: "MFC edema, resolved" first told is a place, not a recovery)
+        excl = {it.start for it in items if it.kind == "site" and any(anatomy.linked(notes.f, p, it) for p in res_pos)
+                and any(anatomy.covers(ep.get("sites", []), it.name) for ep in tl.eps)}
         groups = anatomy.group(notes.f, items, excl)
 
         # a previous episode from the history ("antécédent d'ostéoporose transitoire de la hanche gauche")

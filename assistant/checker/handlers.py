@@ -214,7 +214,7 @@ def _resolution(r, h: Here, target: int, m) -> None:
     if pain or not img:
         tl.set(target, "resolution.clinical", status, m)
     if status:
-        tl.resolution_date(target, h.sent)
+        tl.resolution_date(target, h.sent, h.s)
 
 
 @handler(EPISODE, "persistent")

@@ -38,7 +38,7 @@ def finding(r, h: Here, target: int, m, value: Any, mod: str | None) -> None:
     m.field, m.value = path, value
     for v in value if isinstance(value, list) else [value]:
         r.tl.set(target, path, v, m)
-    r.tl.imaging_date(target, path.split(".")[0], h.sent)
+    r.tl.imaging_date(target, path.split(".")[0], h.sent, h.s)
 
 
 def line_kind(f: str, h: Here) -> str:
@@ -88,7 +88,7 @@ def _normal_imaging(r, h: Here) -> bool:
         if (tl.eps[target].get("mri") or {}).get("bone_marrow_edema") is True:
             m.field = "resolution.mri"
             tl.set(target, "resolution.mri", True, m)
-            tl.resolution_date(target, h.sent)
+            tl.resolution_date(target, h.sent, h.s)
         else:
             m.field = "mri.bone_marrow_edema"
             tl.set(target, "mri.bone_marrow_edema", False, m)
@@ -111,4 +111,4 @@ def _edema(r, h: Here, target: int, m) -> None:
         return
     tl.set(target, "mri.bone_marrow_edema", True, m)
     tl.eps[target].setdefault("mri", {}).setdefault("findings", [])
-    tl.imaging_date(target, "mri", h.sent)
+    tl.imaging_date(target, "mri", h.sent, h.s)
