@@ -192,6 +192,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to bind; loopback unless you ask otherwise."),
     port: int = typer.Option(8000, help="Port."),
     workers: Optional[int] = typer.Option(None, help="Worker processes (default: the machine's cores)."),
+    concurrency: Optional[int] = typer.Option(None, help="Answers computed at once per worker (default 2)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log method, path, status, time (never bodies)."),
     embedder: Optional[str] = typer.Option(None),
     index_dir: Optional[Path] = typer.Option(None),
@@ -203,7 +204,7 @@ def serve(
         typer.echo(f"tmo: error: tmo serve needs fastapi and uvicorn ({exc}); run `make setup`.", err=True)
         raise typer.Exit(2)
     raise typer.Exit(run(host=host, port=port, workers=workers, embedder=embedder, index_dir=index_dir,
-                         access_log=access_log))
+                         access_log=access_log, concurrency=concurrency))
 
 
 def main() -> None:

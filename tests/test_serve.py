@@ -379,3 +379,59 @@ def test_loopback_detection_and_bad_flags():
     assert all(is_loopback(h) for h in ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
     assert not any(is_loopback(h) for h in ["0.0.0.0", "::", "192.168.1.10", "example.org"])
     assert run(workers=0) == 2 and run(port=0) == 2
+
+
+def test_the_workers_socket_turns_nagle_off_on_accepted_connections():
+    """``--workers N`` binds the socket in the parent; uvicorn leaves its proto at 0, and asyncio then
+    leaves Nagle on, so keep-alive requests waited ~40 ms each for delayed ACKs (uvicorn #3149)."""
+    import asyncio
+    import socket
+
+    from assistant.serve.run import TCPConfig
+
+    config = TCPConfig("assistant.serve.app:worker_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    sock = config.bind_socket()
+    assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
+    seen = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport):
+            seen.append(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def main():
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        _, w = await asyncio.open_connection(*sock.getsockname()[:2])
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        w.close()
+        server.close()
+
+    asyncio.run(main())
+    assert seen and seen[0] != 0
+
+
+def test_answers_wait_their_turn_beyond_the_concurrency_limit(hash_assistant):
+    """At most ``concurrency`` answers are computed at once in a worker; the rest queue."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    active, peak, lock = [0], [0], threading.Lock()
+
+    class Slow(Recording):
+        def ask(self, question, history=None, lang=None):
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            time.sleep(0.05)
+            with lock:
+                active[0] -= 1
+            return self.inner.ask(question, history=history, lang=lang)
+
+    with TestClient(create_app(assistant=Slow(hash_assistant), api_key="", concurrency=2)) as c:
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(lambda _: post(c, {"messages": [user(Q_EN)]}).status_code, range(8)))
+    assert codes == [200] * 8
+    assert peak[0] == 2

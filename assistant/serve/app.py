@@ -13,6 +13,7 @@ What it leaves out: uvicorn, workers and logging set-up (:mod:`.run`); the OpenA
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -31,6 +32,10 @@ from .schemas import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatComplet
                       Health, ModelCard, ModelList)
 
 MAX_BODY_BYTES = 1_000_000
+# Answers computed at once per worker. Answering is CPU-bound Python (the GIL): more threads add
+# no throughput, only switching, and with dozens of them one slow answer is stretched by all the
+# others (and the event loop waits for the GIL too). Queued requests wait their turn in order.
+DEFAULT_CONCURRENCY = 2
 access_log = logging.getLogger("tmo.serve.access")
 
 _ERRORS = {status: {"model": ErrorResponse, "description": what} for status, what in [
@@ -118,9 +123,12 @@ class Guard:
         return None
 
 
-def create_app(assistant=None, settings=None, api_key: str | None = None, max_body: int = MAX_BODY_BYTES):
+def create_app(assistant=None, settings=None, api_key: str | None = None, max_body: int = MAX_BODY_BYTES,
+               concurrency: int | None = None):
     """The ASGI app. ``assistant`` defaults to ``Assistant(settings or Settings.from_env())``,
-    ``api_key`` to ``TMO_API_KEY`` (empty: no key needed)."""
+    ``api_key`` to ``TMO_API_KEY`` (empty: no key needed), ``concurrency`` (answers computed at
+    once in this process; the others wait their turn, first come first served) to
+    ``TMO_SERVE_CONCURRENCY``, else :data:`DEFAULT_CONCURRENCY`."""
     if assistant is None:
         from .. import Assistant
         from ..settings import Settings
@@ -131,6 +139,17 @@ def create_app(assistant=None, settings=None, api_key: str | None = None, max_bo
     from ..retriever import QueryError
 
     limit = assistant.settings.max_question_chars
+    concurrency = concurrency or int(os.environ.get("TMO_SERVE_CONCURRENCY") or DEFAULT_CONCURRENCY)
+    turns: dict = {}  # one semaphore per event loop (a test may serve the app from several)
+
+    async def compute(fn, *args, **kwargs):
+        """Run CPU-bound work in a thread, at most ``concurrency`` at a time (asyncio's FIFO)."""
+        loop = asyncio.get_running_loop()
+        if loop not in turns:
+            turns[loop] = asyncio.Semaphore(max(1, concurrency))
+        async with turns[loop]:
+            return await run_in_threadpool(fn, *args, **kwargs)
+
     app = FastAPI(title="tmo", version=__version__, docs_url=None, redoc_url=None,
                   description="OpenAI-compatible API of tmo, a bilingual (FR/EN) assistant on transient "
                               "migratory osteoporosis. Educational aid, not a diagnosis.")
@@ -164,7 +183,7 @@ def create_app(assistant=None, settings=None, api_key: str | None = None, max_bo
         ``citations`` (with ``abstained`` and ``lang``). Sampling fields are accepted, with no effect."""
         question, history = chat.conversation(req)
         try:
-            ans = await run_in_threadpool(assistant.ask, question, history=history)
+            ans = await compute(assistant.ask, question, history=history)
         except QueryError as exc:
             raise chat.query_error(exc, question, limit, param=f"messages[{_last_user(req)}].content") from None
         except Exception as exc:  # noqa: BLE001 - logged without its message, sent as an OpenAI 500
@@ -207,7 +226,7 @@ def create_app(assistant=None, settings=None, api_key: str | None = None, max_bo
         else:
             obj = case
         try:
-            report = await run_in_threadpool(check_case, obj, lang)
+            report = await compute(check_case, obj, lang)
         except CaseError as exc:
             raise APIError(422, str(exc), param=getattr(exc, "field", None), code="invalid_case") from None
         except (RecursionError, ValueError) as exc:
