@@ -36,5 +36,13 @@ bench: setup
 load: setup
 	$(PY) bench/load_app.py
 
+# The OpenAI-compatible API on 127.0.0.1:8000 (docs/serve.md), and its load benchmark (1 vs 2 workers).
+.PHONY: serve load-serve
+serve: setup
+	$(VENV)/bin/tmo serve
+
+load-serve: setup
+	$(PY) bench/load_serve.py
+
 clean:
 	rm -rf $(VENV) index/*.faiss index/*.json .pytest_cache
