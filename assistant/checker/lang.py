@@ -137,6 +137,10 @@ class ConceptsFile(_Rec):
     concepts: tuple[ConceptSpec, ...]
     labels: Labels
     aliases: dict[str, dict[str, str]] = {}  # sex / side / joint written in words -> the schema's id
+    numbers: dict[str, float] = {}  # number words (folded) -> value ("trois" 3, "a few" 2)
+    months: dict[str, int] = {}  # month names and abbreviations (folded) -> 1..12
+    months_alone: dict[str, bool] = {}  # month words that name a month even with no year ("en août")
+    time_units: dict[str, float] = {}  # time unit words -> months ("semaines" 0.25)
 
     @model_validator(mode="after")
     def _patterns(self) -> "ConceptsFile":
@@ -240,6 +244,14 @@ def merged_sites() -> dict[str, tuple[str, tuple[str, ...]]]:
                 raise LangDataError(f"{DATA_DIR / lang / 'checker_concepts.yaml'}: site {name!r} belongs to "
                                     f"{spec.joint!r} here and to {out[name][0]!r} elsewhere.")
             out[name] = (spec.joint, out.get(name, (spec.joint, ()))[1] + spec.patterns)
+    return out
+
+
+def merged_table(section: str) -> dict[str, Any]:
+    """``numbers``, ``months``, ``months_alone`` or ``time_units`` of all languages, merged."""
+    out: dict[str, Any] = {}
+    for code in languages():
+        out.update(getattr(concepts(code), section))
     return out
 
 

@@ -16,21 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import lang
+
 _NUM = r"(\d+(?:[.,]\d+)?)"
-WORD_NUMBERS = {
-    "un": 1, "une": 1, "one": 1, "a": 1, "an": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4,
-    "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10,
-    "ten": 10, "onze": 11, "eleven": 11, "douze": 12, "twelve": 12, "quinze": 15, "fifteen": 15, "dix-huit": 18,
-    "eighteen": 18, "vingt": 20, "twenty": 20, "quelques": 2, "few": 2, "a few": 2, "several": 3, "plusieurs": 3,
-}
+# Number words, month names and time units are language data (``numbers``, ``months``, ``time_units``
+# in assistant/lang/<xx>/checker_concepts.yaml), merged over every language.
+WORD_NUMBERS: dict[str, float] = lang.merged_table("numbers")
 _WORDNUM = r"(\d+(?:[.,]5)?|" + "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True)) + r")"
-MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8, "septembre": 9,
-    "octobre": 10, "novembre": 11, "decembre": 12, "january": 1, "february": 2, "march": 3, "april": 4, "may": 5,
-    "june": 6, "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
+MONTHS: dict[str, int] = {k: int(v) for k, v in lang.merged_table("months").items()}
+_MONTHS_ALONE = [m for m, v in lang.merged_table("months_alone").items() if v]  # unambiguous without a year
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 
@@ -189,16 +183,15 @@ _DATE_RULES = [
     ("year", re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![.,/-]?\d)(?! ?(?:[a-z]*/|mg|ml|ng|ui|iu|%|mm|cells|elements|cellules|g\b))")),
     # a month with no year ("en août", "in August"): resolved against the story's date by the extractor
     ("month", re.compile(r"\b(?:en|in|au mois d[e']|au mois de|debut|fin|mi-|mid-|early|late|end of|courant|by|from|since|depuis|"
-                         r"d[e'] ?|until|jusqu'en|during|durant) ?(" + "|".join(m for m in sorted(MONTHS, key=len, reverse=True) if len(m) > 4 or m in ("mars", "mai", "juin", "june", "july", "aout")) + r")\b")),
+                         r"d[e'] ?|until|jusqu'en|during|durant) ?(" + "|".join(sorted(_MONTHS_ALONE, key=len, reverse=True)) + r")\b")),
 ]
-_UNIT_MONTHS = {"jour": 1 / 30, "jours": 1 / 30, "day": 1 / 30, "days": 1 / 30, "semaine": 0.25, "semaines": 0.25,
-                "week": 0.25, "weeks": 0.25, "mois": 1, "month": 1, "months": 1, "an": 12, "ans": 12, "annee": 12,
-                "annees": 12, "year": 12, "years": 12}
+_UNIT_MONTHS: dict[str, float] = lang.merged_table("time_units")  # a unit word -> months
+_UNIT = "(" + "|".join(sorted(_UNIT_MONTHS, key=len, reverse=True)) + ")"
 _REL = re.compile(
-    r"\b" + _WORDNUM + r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?) (?:plus tard|\+ tard|apres|later|after(?:wards)?|"
+    r"\b" + _WORDNUM + " " + _UNIT + r" (?:plus tard|\+ tard|apres|later|after(?:wards)?|"
     r"after (?:that|this|onset|the first)|de plus|since|following)\b|"
     r"\b(?:apres|after|au bout d['e]|within|dans les|(?<!il y )a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
-    r" (jours?|semaines?|mois|ans?|annees?|days?|weeks?|months?|years?)\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
+    " " + _UNIT + r"\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
     r"\b(?:l'annee suivante|the following year|next year|un an plus tard|a year later|one year later|a l'annee)\b|"
     r"\b(?:plus tard|later|ensuite|par la suite|subsequently|thereafter|afterwards|secondairement|then|puis|at follow-?up|"
     r"on follow-?up|lors du (?:suivi|controle)|au controle|au decours|de controle|follow-?up|control)\b")
