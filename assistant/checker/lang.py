@@ -141,10 +141,12 @@ class ConceptsFile(_Rec):
     months: dict[str, int] = {}  # month names and abbreviations (folded) -> 1..12
     months_alone: dict[str, bool] = {}  # month words that name a month even with no year ("en août")
     time_units: dict[str, float] = {}  # time unit words -> months ("semaines" 0.25)
+    quantities: dict[str, tuple[str, ...]] = {}  # kind of number -> patterns capturing value (and unit)
+    ordinals: dict[str, int] = {}  # "troisième" 3, for trimesters
 
     @model_validator(mode="after")
     def _patterns(self) -> "ConceptsFile":
-        for group in (self.joints, self.sides, self.modalities, self.cues):
+        for group in (self.joints, self.sides, self.modalities, self.cues, self.quantities):
             for name, pats in group.items():
                 for p in pats:
                     try:
@@ -248,7 +250,7 @@ def merged_sites() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def merged_table(section: str) -> dict[str, Any]:
-    """``numbers``, ``months``, ``months_alone`` or ``time_units`` of all languages, merged."""
+    """``numbers``, ``months``, ``months_alone``, ``time_units`` or ``ordinals`` of all languages, merged."""
     out: dict[str, Any] = {}
     for code in languages():
         out.update(getattr(concepts(code), section))

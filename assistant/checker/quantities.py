@@ -44,40 +44,14 @@ class Quantity:
     unit: str = ""
 
 
+# The kinds of number, in the order they are read; their patterns are language data (``quantities``).
+KINDS = ("age", "temperature", "crp", "esr", "wbc", "vitamin_d", "pregnancy_weeks", "trimester", "t_score",
+         "loss_percent", "line_mm", "stiffness_min", "fluid_cells")
+_DEFAULT_UNIT = {"line_mm": "mm"}
+_PATTERNS = lang.merged("quantities")
 _RULES: list[tuple[str, re.Pattern, str]] = [
-    # age
-    ("age", re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\b(\d{1,3}) ?(?:yo|y/o|y\.o\.)\b|\baged? (\d{1,3})\b|"
-                       r"\bage (?:of |:|= ?)?(\d{1,3})\b|(?:^|[,(]\s*|\bde |\bage[e]? de |patiente? |homme |femme |monsieur |madame |"
-                       r"mme |m\. |mr |mrs |ms |man |woman |male |female |, )(\d{1,3}) ?ans\b"), ""),
-    # temperature
-    ("temperature", re.compile(r"\b(\d{2}(?:[.,]\d{1,2})?) ?° ?(c|f)?\b(?! ?(?:de )?flexion)|\b(\d{2}(?:[.,]\d{1,2})?) ?(?:degres|degrees) ?(c|f|celsius|fahrenheit)?|"
-                               r"(?:temperature|temp\.?|t°|fievre|fever|febrile|pyrexia)(?: \w+){0,3}? (?:a |of |de |: ?|= ?|to |at )?(\d{2}(?:[.,]\d{1,2})?)(?! ?(?:ans|years|mg|%|mm|jours|days|semaines|weeks|mois|months))"), ""),
-    # CRP
-    ("crp", re.compile(r"(?:\bcrp\b|\bpcr\b|c[- ]reactive protein|proteine c[- ]reactive)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?(?:> ?|< ?)?"
-                       + _NUM + r" ?(mg/dl|mg/l|g/l)?"), ""),
-    ("esr", re.compile(r"(?:\besr\b|\bvs\b|sedimentation(?: rate)?|vitesse de sedimentation)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?"
-                       + _NUM + r" ?(mm)?"), ""),
-    ("wbc", re.compile(r"(?:\bgb\b|globules blancs|leucocyt\w*|leukocyt\w*|white (?:blood )?(?:cell )?count|white cells|\bwbc\b|"
-                       r"hyperleucocytose|leucocytose|leukocytosis)(?: \w+){0,3}? ?(?:a |at |of |de |: ?|= ?|was |is |est )?"
-                       r"(\d+(?:[ .,]\d{3})*(?:[.,]\d+)?) ?(g/l|giga/l|x ?10\^?9/l|x ?10e9/l|10\^?9/l|/mm3|/ul|/µl|/mm³|elements/mm3)?"), ""),
-    ("vitamin_d", re.compile(r"(?:vitamine? d|25-?oh ?d|vitamin d)(?: \w+){0,4}? ?\(?(?:a |of |: ?|= ?)?" + _NUM + r" ?(ng/ml|nmol/l)"), ""),
-    # pregnancy
-    ("pregnancy_weeks", re.compile(r"\b(\d{1,2}) ?(?:\+ ?\d ?)?(?:sa\b|semaines? d'amenorrhee|semaines? de (?:grossesse|gestation)|"
-                                   r"weeks?'? (?:of )?(?:gestation|pregnancy|pregnant|gestational)|weeks? pregnant|weeks' gestation|"
-                                   r"-weeks?-pregnant|gestational weeks)|(?:enceinte de|at|a|pregnant at|pregnancy at|grossesse de|"
-                                   r"grossesse a) (\d{1,2}) ?(?:semaines|weeks|sa)\b|\bgestational age (?:of )?(\d{1,2})"), ""),
-    ("trimester", re.compile(r"\b(1er|premier|first|1st|2e|2eme|deuxieme|second|2nd|3e|3eme|troisieme|third|3rd|dernier|last) trimest\w*|"
-                             r"\bt([123])\b(?= de (?:la )?grossesse)"), ""),
-    # DXA
-    ("t_score", re.compile(r"t-?score(?: \w+){0,3}? ?(?:a |of |de |: ?|= ?)?(-? ?\d+(?:[.,]\d+)?)"), ""),
-    ("loss_percent", re.compile(r"(\d{1,2}(?:[.,]\d+)?) ?%(?: \w+){0,6}? (?:cote sain|controlatera\w*|healthy|contralateral|unaffected|opposite|"
-                                r"par rapport|compared|than the|below|lower|moins|inferieure?|de perte|loss|deficit|diminution|reduction|decrease)"), ""),
-    # subchondral line
-    ("line_mm", re.compile(r"(\d+(?:[.,]\d+)?) ?mm"), "mm"),
-    ("stiffness_min", re.compile(r"(?:raideur matinale|derouillage(?: matinal)?|morning stiffness)(?: \w+){0,4}? ?(?:de |of |: ?|lasting |d'environ |about |>|<|plus de |more than |moins de |less than )?"
-                                 r"(\d+(?:[.,]\d+)?|une|one|an|two|deux|quelques|a few) ?(minutes?|mn|min|heures?|hours?|h)\b"), ""),
-    ("fluid_cells", re.compile(r"(\d+(?:[ .,]\d{3})*) ?(?:elements|cellules|cells|leucocytes|leukocytes|gb|wbc|white cells)? ?/ ?(?:mm3|mm³|µl|ul|microl)"), ""),
-]
+    (k, re.compile("|".join(f"(?:{p})" for p in _PATTERNS[k])), _DEFAULT_UNIT.get(k, "")) for k in KINDS if _PATTERNS.get(k)]
+_ORDINALS = {k: int(v) for k, v in lang.merged_table("ordinals").items()}
 
 
 def quantities(folded: str) -> list[Quantity]:
@@ -85,7 +59,7 @@ def quantities(folded: str) -> list[Quantity]:
     for kind, rx, unit in _RULES:
         for m in rx.finditer(folded):
             groups = [g for g in m.groups()]
-            val_s = next((g for g in groups if g and re.match(r"^-? ?\d|^(?:une?|one|an|two|deux|quelques|a few)$", g)), None)
+            val_s = next((g for g in groups if g and (re.match(r"^-? ?\d", g) or g in WORD_NUMBERS)), None)
             if val_s is None:
                 if kind == "trimester":
                     val_s = next((g for g in groups if g), None)
@@ -105,9 +79,7 @@ def quantities(folded: str) -> list[Quantity]:
 def _interpret(kind: str, val_s: str, groups: list, whole: str) -> tuple[float, str] | None:
     unit = next((g for g in groups[1:] if g and not re.match(r"^-? ?\d", g)), "") or ""
     if kind == "trimester":
-        t = {"1er": 1, "premier": 1, "first": 1, "1st": 1, "2e": 2, "2eme": 2, "deuxieme": 2, "second": 2, "2nd": 2,
-             "3e": 3, "3eme": 3, "troisieme": 3, "third": 3, "3rd": 3, "dernier": 3, "last": 3, "1": 1, "2": 2, "3": 3}
-        return float(t[val_s]), ""
+        return float(_ORDINALS[val_s] if val_s in _ORDINALS else int(val_s)), ""
     if kind == "stiffness_min":
         v = num(val_s) if val_s[0].isdigit() else float(WORD_NUMBERS.get(val_s, 1))
         if unit.startswith(("h", "heure", "hour")):
