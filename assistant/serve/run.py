@@ -104,10 +104,16 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, e
     gc.collect()
     config = TCPConfig("assistant.serve.app:worker_app", factory=True, workers=workers, **common)
     sock = config.bind_socket()
+    supervisor = _multiprocess(config, sock)
     try:
-        _multiprocess(config, sock).run()
+        supervisor.run()
     except KeyboardInterrupt:  # pragma: no cover
         pass
+    from uvicorn.config import STARTUP_FAILURE
+
+    if any(getattr(p, "exitcode", None) == STARTUP_FAILURE for p in getattr(supervisor, "processes", [])):
+        sys.stderr.write("tmo serve: error: a worker could not start (see the lines above); stopped.\n")
+        return 2
     return 0
 
 
