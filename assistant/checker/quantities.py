@@ -24,6 +24,11 @@ _NUM = r"(\d+(?:[.,]\d+)?)"
 WORD_NUMBERS: dict[str, float] = lang.merged_table("numbers")
 _WORDNUM = r"(\d+(?:[.,]5)?|" + "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True)) + r")"
 MONTHS: dict[str, int] = {k: int(v) for k, v in lang.merged_table("months").items()}
+def _cue(name: str) -> str:
+    """A cue list of the language data as one alternation (no capture groups: they would shift the rules')."""
+    return "|".join(f"(?:{p})" for p in lang.merged("cues")[name])
+
+
 _MONTHS_ALONE = [m for m, v in lang.merged_table("months_alone").items() if v]  # unambiguous without a year
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
@@ -149,24 +154,21 @@ _DATE_RULES = [
     ("my", re.compile(r"\b(\d{1,2})/" + _Y + r"\b")),
     ("d_month_y", re.compile(r"\b(\d{1,2})(?:er|st|nd|rd|th)? " + _MONTH + r",? " + _Y + r"\b")),
     ("month_d_y", re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? " + _Y + r"\b")),
-    ("month_y", re.compile(r"\b" + _MONTH + r",? (?:de l'annee |of )?" + _Y + r"\b")),
-    ("year", re.compile(r"\b(?:en|in|since|depuis|during|durant|au cours de|début|debut|early|late|fin|end of|mid-?) " + _Y + r"\b")),
+    ("month_y", re.compile(r"\b" + _MONTH + r",? (?:" + _cue("date_month_year_link") + ")?" + _Y + r"\b")),
+    ("year", re.compile(r"\b(?:" + _cue("date_year_prefix") + ") " + _Y + r"\b")),
     # a bare year ("hip pain 2017", "(2019)"), not a count ("2000 cells/mm3") nor part of a number
-    ("year", re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![.,/-]?\d)(?! ?(?:[a-z]*/|mg|ml|ng|ui|iu|%|mm|cells|elements|cellules|g\b))")),
+    ("year", re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![.,/-]?\d)(?! ?(?:" + _cue("date_not_after_year") + "))")),
     # a month with no year ("en août", "in August"): resolved against the story's date by the extractor
-    ("month", re.compile(r"\b(?:en|in|au mois d[e']|au mois de|debut|fin|mi-|mid-|early|late|end of|courant|by|from|since|depuis|"
-                         r"d[e'] ?|until|jusqu'en|during|durant) ?(" + "|".join(sorted(_MONTHS_ALONE, key=len, reverse=True)) + r")\b")),
+    ("month", re.compile(r"\b(?:" + _cue("date_month_prefix") + ") ?(" + "|".join(sorted(_MONTHS_ALONE, key=len, reverse=True)) + r")\b")),
 ]
 _UNIT_MONTHS: dict[str, float] = lang.merged_table("time_units")  # a unit word -> months
 _UNIT = "(" + "|".join(sorted(_UNIT_MONTHS, key=len, reverse=True)) + ")"
+# "3 mois plus tard", "after six weeks", "the following year", "later": the phrases are language data.
+_NEXT_YEAR = re.compile(r"\b(?:" + _cue("next_year") + r")\b")
 _REL = re.compile(
-    r"\b" + _WORDNUM + " " + _UNIT + r" (?:plus tard|\+ tard|apres|later|after(?:wards)?|"
-    r"after (?:that|this|onset|the first)|de plus|since|following)\b|"
-    r"\b(?:apres|after|au bout d['e]|within|dans les|(?<!il y )a|at|au terme d['e]|after about|apres environ|a environ) " + _WORDNUM +
-    " " + _UNIT + r"\b(?! (?:old|ago|auparavant|avant|d'evolution de|of (?:age|pain)))|"
-    r"\b(?:l'annee suivante|the following year|next year|un an plus tard|a year later|one year later|a l'annee)\b|"
-    r"\b(?:plus tard|later|ensuite|par la suite|subsequently|thereafter|afterwards|secondairement|then|puis|at follow-?up|"
-    r"on follow-?up|lors du (?:suivi|controle)|au controle|au decours|de controle|follow-?up|control)\b")
+    r"\b" + _WORDNUM + " " + _UNIT + r" (?:" + _cue("rel_after") + r")\b|"
+    r"\b(?:" + _cue("rel_before") + ") " + _WORDNUM + " " + _UNIT + r"\b(?! (?:" + _cue("rel_not") + "))|"
+    + _NEXT_YEAR.pattern + r"|\b(?:" + _cue("later") + r")\b")
 
 
 def dates(folded: str) -> list[DateMention]:
@@ -219,7 +221,7 @@ def dates(folded: str) -> list[DateMention]:
             off = num(g[0]) * _UNIT_MONTHS.get(g[1], 1)
         elif g[2] and g[3]:
             off = num(g[2]) * _UNIT_MONTHS.get(g[3], 1)
-        elif re.search(r"annee|year|un an", m.group(0)):
+        elif _NEXT_YEAR.fullmatch(m.group(0)):
             off = 12.0
         out.append(DateMention(m.start(), m.end(), offset_months=off, relative=True))
     out.sort(key=lambda d: d.start)
