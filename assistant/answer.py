@@ -117,6 +117,7 @@ REASON_OF = {"figure": "no_figure", "drug": "no_drug", "case_detail": "not_in_ca
              "condition": "out_of_scope", "care": "not_stated", "general": "out_of_scope"}
 NEAREST = {"fr": "Ce que la source dit de plus proche :", "en": "What the source says nearest to it:"}
 LEAD_CHARS = 300  # the direct answer: at most two sentences, about this long
+SUMMARY_BY_SCORE = True  # the one-line summary of a list puts the items nearest the question first
 DISCLAIMER = {"fr": "Aide pédagogique, pas un diagnostic.", "en": "Educational aid, not a diagnosis."}
 
 
@@ -303,6 +304,7 @@ class Composer:
             chosen = [it for r, k, it in items if k == "statement" and it.category == cat
                       and it.is_case == best.is_case and (same_modality is None or it.modality == same_modality)
                       and (whole or (is_list and home & set(it.sources)) or r >= best_rel - margin)][:MAX_LIST]
+            ranked = list(chosen)  # best first: the order of the one-line summary
             chosen.sort(key=lambda st: st.order)
             header = ("patient_treatment" if cat == "patient_treatment" else "timeline" if cat == "timeline"
                       else HEADER_OF.get(cat))
@@ -323,7 +325,8 @@ class Composer:
                     if max(_overlap(sent, x) for x in said) < (0.4 if cited else 0.6):
                         extra = it
                         break
-            return self._from_statements(question, lang, intents, hits, allowed, chosen, header, resolved, extra)
+            return self._from_statements(question, lang, intents, hits, allowed, chosen, header, resolved, extra,
+                                         ranked if SUMMARY_BY_SCORE else None)
         picked = [it for r, k, it in items if k == "sentence" and r >= best_rel - ITEM_MARGIN][:2]
         parts, cites = [], []
         for h, idx in picked:
@@ -334,12 +337,12 @@ class Composer:
         return self._finish(question, lang, " ".join(parts), cites, intents, hits, resolved)
 
     def _from_statements(self, question, lang, intents, hits, allowed, chosen, header_key, resolved,
-                         extra=None) -> Answer:
+                         extra=None, ranked=None) -> Answer:
         lines = [f"- {s.text(lang)}" for s in chosen]
         header = HEADERS.get(header_key or "", {}).get(lang)
         if len(chosen) > 1 and all(s.has_short for s in chosen):
             # Answer first: the whole list in one line of short labels, then each item in full.
-            summary = "; ".join(s.short(lang) for s in chosen)
+            summary = "; ".join(s.short(lang) for s in (ranked or chosen))
             text = "\n".join([f"{header} {summary}." if header else f"{summary[:1].upper()}{summary[1:]}."] + lines)
         elif len(chosen) > 1:
             text = "\n".join(([header] if header else []) + lines)
