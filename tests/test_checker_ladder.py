@@ -50,6 +50,11 @@ LADDER = [
      "IRM de contrôle à 6 mois : disparition complète de l'œdème.",
      "A 50-year-old man with sudden right knee pain, no trauma. MRI: edema of the medial femoral condyle. "
      "Control MRI at 6 months: complete resolution of the edema."),
+    ("MRI resolution with the pain going on is not a clinical resolution: probable", "probable",
+     "Homme de 50 ans, douleur brutale du genou droit, sans traumatisme. IRM : œdème du condyle fémoral interne. "
+     "IRM à 6 mois : régression complète de l'œdème, mais douleurs persistantes.",
+     "A 50-year-old man with sudden right knee pain, no trauma. MRI: edema of the medial femoral condyle. "
+     "At 6 months the edema has resolved on MRI but the pain persists."),
     ("confirmed: as probable, plus documented clinical and MRI resolution without sequelae", "confirmed",
      "Homme de 50 ans, douleur brutale du genou droit, sans traumatisme. IRM : œdème du condyle fémoral interne. "
      "À 6 mois, il ne souffre plus et l'IRM de contrôle montre une disparition complète de l'œdème.",

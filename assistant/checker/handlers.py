@@ -207,7 +207,13 @@ def _resolution(r, h: Here, target: int, m) -> None:
     img = any(not r.notes.flags(start + x.start(), start + x.end()).negated for x in lx.cue("imaging").finditer(around))
     if lx.cue("clinical_word").search(h.around(f, 20, 20)) and not lx.cue("imaging_word").search(h.around(f, 25, 25)):
         img = False
-    pain = bool(lx.cue("pain").search(around)) or bool(lx.cue("healed").search(f[h.s:h.e]))
+    # pain words count only on this side of a contrast ("régression de l'œdème, mais douleurs persistantes")
+    left, right = f[start:h.s], f[h.e:min(h.sent[1], h.e + 60)]
+    cuts = list(lx.cue("contrast").finditer(left))
+    left = left[cuts[-1].end():] if cuts else left
+    cut = lx.cue("contrast").search(right)
+    right = right[:cut.start()] if cut else right
+    pain = bool(lx.cue("pain").search(left + f[h.s:h.e] + right)) or bool(lx.cue("healed").search(f[h.s:h.e]))
     status = not fl.negated
     if img:
         tl.set(target, "resolution.mri", status, m)
