@@ -37,6 +37,7 @@ class Timeline:
         self.hist_target: int | None = None  # the sentence speaks of a previous episode
         self.si = 0
         self.born: dict[int, int] = {}  # episode index -> the sentence that opened it
+        self.month: int | None = None  # the last month named, dated or not
 
     # ------------------------------------------------------------ values
     def set(self, idx: int, path: str, value: Any, m) -> None:
@@ -93,11 +94,16 @@ class Timeline:
     def advance(self, dms: list[DateMention], connective: bool, migration: bool, follow_up) -> tuple[bool, str | None, str | None]:
         """Read a segment's dates: (time shift?, its date, its absolute date)."""
         absolute = next((d.iso() for d in dms if not d.relative and d.year), None) or self._month_only(dms)
+        # months with no year at all ("en mars ... en juin"): a later month is still a time shift
+        month = next((d.month for d in dms if not d.relative and d.month), None)
+        month_shift = absolute is None and month is not None and self.month is not None and month != self.month
+        if month is not None:
+            self.month = month
         rel = next((d for d in dms if d.relative), None)
         self.weak = rel is not None and rel.offset_months is None and bool(follow_up(rel))
         if self.weak:
             rel = None  # "follow-up MRI": later in time, but the same episode unless another joint or side appears
-        shift = connective or rel is not None
+        shift = connective or rel is not None or month_shift
         if absolute:
             if self.now and absolute > self.now[: len(absolute)] and absolute[:7] != self.now[:7]:
                 shift = True

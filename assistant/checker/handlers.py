@@ -204,7 +204,12 @@ def _resolution(r, h: Here, target: int, m) -> None:
         return
     start = max(h.sent[0], h.s - 60)
     around = h.around(f, 60, 60)
-    img = any(not r.notes.flags(start + x.start(), start + x.end()).negated for x in lx.cue("imaging").finditer(around))
+    word = f[h.s:h.e]
+
+    def told(x) -> bool:  # an imaging word not denied, or denied only by this very resolution ("l'œdème a disparu")
+        fl = r.notes.flags(start + x.start(), start + x.end())
+        return not fl.negated or all(word in c.split(":", 1)[1] for c in fl.cues if c.startswith("neg_"))
+    img = any(told(x) for x in lx.cue("imaging").finditer(around))
     if lx.cue("clinical_word").search(h.around(f, 20, 20)) and not lx.cue("imaging_word").search(h.around(f, 25, 25)):
         img = False
     # pain words count only on this side of a contrast ("régression de l'œdème, mais douleurs persistantes")
@@ -213,7 +218,7 @@ def _resolution(r, h: Here, target: int, m) -> None:
     left = left[cuts[-1].end():] if cuts else left
     cut = lx.cue("contrast").search(right)
     right = right[:cut.start()] if cut else right
-    pain = bool(lx.cue("pain").search(left + f[h.s:h.e] + right)) or bool(lx.cue("healed").search(f[h.s:h.e]))
+    pain = bool(lx.cue("pain").search(left + word + right)) or bool(lx.cue("healed").search(word))
     status = not fl.negated
     if img:
         tl.set(target, "resolution.mri", status, m)
