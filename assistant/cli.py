@@ -55,8 +55,9 @@ def _print_answer(ans, detail: bool) -> None:
             con.print(f"  [cyan]{escape('[' + c.id + ']')}[/cyan] ({c.section}, {c.score:.3f}) «{escape(c.quote)}»")
     if detail and ans.detail:
         con.print("\n" + ans.detail)
-    con.print("\n[dim]" + ("Aide pédagogique, pas un diagnostic." if ans.lang == "fr" else
-                             "Educational aid, not a diagnosis.") + "[/dim]")
+    from .answer import disclaimer
+
+    con.print("\n[dim]" + disclaimer(ans.lang) + "[/dim]")
 
 
 @app.command()
