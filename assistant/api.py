@@ -30,11 +30,28 @@ from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of
 from .scope import Scope, ScopeDecision
 from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
-from .text import strip_topic_name
+from .text import strip_topic_name, words
 from .understand import Query, Understander, self_similarities
 
 
 FOLLOWUP_OWN = 0.6  # weight of a follow-up's own words against the resolved question
+
+
+def learn_vocabulary(scope: Scope, entries) -> None:
+    """The words people use in answerable bank questions are words of the domain (clinicians'
+    abbreviations such as 'NWB' or 'BMO', lay words such as 'flares'); those of questions about
+    the report's patient are words of his case. A word must come from two questions at least, so
+    no single question vouches for itself (the abstention model is fitted leave-one-out)."""
+    from collections import Counter
+
+    def common(sel) -> list[str]:
+        counts = Counter(w for e in sel for w in set(words(e.text)))
+        return [w for w, n in counts.items() if n >= 2 and len(w) >= 2 and not w.isdigit()]
+
+    domain = common([e for e in entries if e.answerable])
+    case = common([e for e in entries if e.answerable and e.about == "case"])
+    scope.vocab |= Scope._vocab([" ".join(domain)])
+    scope.case_vocab |= Scope._vocab([" ".join(case)])
 
 
 def _atomic_json(path: Path, obj: dict) -> None:
@@ -59,6 +76,8 @@ class Assistant:
         self.scope = Scope(self.kb, self.statements)
         self.composer = Composer(self.kb, self.statements, patient)
         self.bank = Bank(load_bank(self.kb), self.index.bank_vectors)
+        if self.settings.bank_vocabulary:
+            learn_vocabulary(self.scope, self.bank.entries)
         self.understander = Understander(self.retriever, self.bank, self.settings)
         key = model_key(self.index.manifest.get("embedder", ""), self.index.manifest.get("knowledge_digest", ""),
                         self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision))

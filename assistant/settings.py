@@ -79,6 +79,8 @@ class Settings(BaseModel):
     strip_topic_name: bool = True
     # Question bank (cosines of the default embedder; other embedders have other scales).
     bank_k: int = Field(default=8, ge=1, le=50)
+    # Words of answerable bank questions (two at least) count as the domain's vocabulary for the scope rules.
+    bank_vocabulary: bool = True
     bank_margin: float = Field(default=0.02, ge=0, le=1)  # matches this close to the best one vote together
     bank_subject_sim: float = Field(default=0.88, ge=-1, le=1)   # whom it is about: bank vote from this cosine
     bank_subject_share: float = Field(default=0.7, ge=0, le=1)   # ... when this share of the near votes agree
@@ -87,9 +89,9 @@ class Settings(BaseModel):
     bank_intent_sim: float = Field(default=1.0, ge=-1, le=1)
     bank_target_sim: float = Field(default=0.9, ge=-1, le=1)     # the best match's answers lead the reply
     # Abstention: the fitted threshold is the lowest whose refusal precision on the bank (out of fold)
-    # reaches this (0.7 gives 0.5 today; 0.95 would refuse almost nothing: README);
+    # reaches this (0.75 gives 0.55 today; 0.95 would refuse almost nothing: README);
     # ``abstain_threshold`` overrides it.
-    abstain_precision: float = Field(default=0.7, gt=0, le=1)
+    abstain_precision: float = Field(default=0.75, gt=0, le=1)
     abstain_threshold: float | None = Field(default=None, ge=0, le=1)
     # Whether a refusal of the wording rules (assistant/scope.py) stands whatever the model says.
     abstain_rules_veto: bool = True
