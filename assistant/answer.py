@@ -31,6 +31,7 @@ REASON_OF = {"figure": "no_figure", "drug": "no_drug", "case_detail": "not_in_ca
              "condition": "out_of_scope", "care": "not_stated", "general": "out_of_scope"}
 LEAD_CHARS = 300  # the direct answer: at most two sentences, about this long
 MAX_LIST = 8
+LEAD_FIT = True  # the bank's lead keeps to the statements that fit in LEAD_CHARS
 
 
 def disclaimer(lang: str) -> str:
@@ -200,6 +201,15 @@ class Composer:
         chosen = [self._by_id[x] for x in lead if x in self._by_id
                   and any(src in allowed for src in self._by_id[x].sources)][:MAX_LIST]
         cites: list[Citation] = []
+        if chosen and LEAD_FIT:
+            # The direct answer fits its ~300 characters: the first statement, then the next ones
+            # while they fit (the full list follows in the detail anyway).
+            fitted = chosen[:1]
+            for st in chosen[1:]:
+                if len("; ".join(x.short(lang) for x in fitted + [st])) > LEAD_CHARS:
+                    break
+                fitted.append(st)
+            chosen = fitted
         if chosen:
             if len(chosen) == 1:
                 text = chosen[0].text(lang)
