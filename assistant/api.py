@@ -24,6 +24,7 @@ from .bank import Bank, load_bank
 from .embedders import get_embedder
 from .index import _atomic_write, load_or_build
 from .intents import detect_intents
+from .subject import detect_subject
 from .knowledge import load_knowledge
 from .patient import PatientFile
 from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of the API)
@@ -97,8 +98,12 @@ class Assistant:
 
         _atomic_json(Path(folder) / FILE, self.abstention.to_json())
 
-    def _signals(self, text: str, intents, lang: str, matches, best_dense: float):
+    def _signals(self, text: str, intents, lang: str, matches, best_dense: float, subject=None):
         rules = self.scope.decide(text, intents, lang, best_dense=best_dense, embedder=self.embedder.id)
+        if not rules.in_scope and rules.reason == "not_in_case" and subject != "case":
+            # The rules read 'patient' in 'mon patient' as the report's; understanding says the
+            # question is not about him, so his case's silence says nothing.
+            rules = ScopeDecision(True, "ok")
         unknown, foreign = self.scope.signals(text, lang)
         return rules, features(text, matches, best_dense, not rules.in_scope, unknown, foreign)
 
@@ -111,7 +116,9 @@ class Assistant:
         X, y = [], []
         for i, e in enumerate(self.bank.entries):
             matches = self.bank.match(sims=sims[i], k=self.settings.bank_k)
-            _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]))
+            subject, _ = self.understander._subject(detect_subject(e.text), tuple(matches), False)
+            _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]),
+                                 subject)
             X.append(f)
             y.append(not e.answerable)
         return np.asarray(X, dtype=float).reshape(-1, len(FEATURES)), np.asarray(y, dtype=bool)
@@ -120,7 +127,7 @@ class Assistant:
         """The scope decision for ``query`` and the model's probability that the source does not answer it."""
         text = query.resolved if query.followup else query.text
         worded = query.worded or query.intents
-        rules, f = self._signals(text, worded, query.lang, query.matches, best_dense)
+        rules, f = self._signals(text, worded, query.lang, query.matches, best_dense, query.subject)
         if rules.in_scope and query.followup:
             # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
             own = self.scope.decide(query.text, worded, query.lang)

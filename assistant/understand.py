@@ -70,7 +70,9 @@ class Understander:
         focus = strip_topic_name(resolved)
         own = strip_topic_name(q)
         subject = detect_subject(resolved, history=intents.has("history"))
-        matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
+        # A follow-up ('and at what dose?') is matched with what it refers to.
+        probe = focus if followup else (own or q)
+        matches = tuple(self.bank.match(r.query_vector(probe or q), k=self.s.bank_k)) if len(self.bank) else ()
         subject, asker = self._subject(subject, matches, followup)
         worded, intents = intents, self._intents(intents, matches)
         targets, target_sim = self._targets(matches)
@@ -114,11 +116,12 @@ class Understander:
             return (), 0.0
         top = ans[0].sim
         near = [m for m in ans if m.sim >= top - self.s.bank_margin]
-        # Ids ranked by how many near questions point to them, then by their rank in the labels.
+        # Ids in the order of the nearest question's labels, then those of the other near ones (a
+        # sum of votes would favour ids that questions of the same frame share: 'his knees').
         score: dict[str, float] = {}
         for m in near:
             for rank, ref in enumerate(m.entry.answers):
-                score[ref] = score.get(ref, 0.0) + m.sim - 0.001 * rank
+                score[ref] = max(score.get(ref, -9.0), m.sim - 0.0001 * rank)
         return tuple(sorted(score, key=lambda x: -score[x])), top
 
 

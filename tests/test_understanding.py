@@ -19,9 +19,7 @@ def test_the_askers_patient_is_not_the_report_patient(assistant, q):
 
 
 @pytest.mark.parametrize("q, fact", [
-    pytest.param("Roughly what share of patients get both sides involved?", "20", marks=pytest.mark.xfail(
-        strict=True, reason="known gap: no bank question is close enough (cosine < bank_target_sim), so the whole "
-                            "list of sites comes first and the 20 % sits past 300 characters")),
+    ("Roughly what share of patients get both sides involved?", "20"),
     ("Les deux côtés sont touchés dans quelle proportion des cas ?", "20"),
 ])
 def test_a_one_fact_question_gets_the_fact_first(assistant, q, fact):
