@@ -58,8 +58,13 @@ def load_jsonl(path: Path, model: type[BaseModel] | None = None) -> list:
         try:
             obj = json.loads(line)
             rows.append(model.model_validate(obj) if model else obj)
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise ValueError(f"{path}:{n}: invalid line ({exc}). See evals/README.md for the schema.") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not a JSON object ({exc.msg} at column {exc.colno}). "
+                             "One JSON object per line; see evals/README.md for the schema.") from None
+        except ValidationError as exc:
+            fields = "; ".join(f"field '{'.'.join(str(x) for x in e['loc']) or '(line)'}': {e['msg']}"
+                               for e in exc.errors())
+            raise ValueError(f"{path}:{n}: {fields}. See evals/README.md for the schema.") from None
     return rows
 
 

@@ -80,3 +80,29 @@ def test_a_near_miss_needs_a_reason(knowledge_copy):
                                                    "answerable": False}]}), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="reason"):
         load_bank(load_knowledge(knowledge_copy))
+
+
+def test_an_eval_file_error_names_the_line_and_the_field(tmp_path):
+    from assistant.evaluation import Question, load_jsonl
+
+    f = tmp_path / "mine.jsonl"
+    f.write_text('{"question": "Quels FdR ?", "language": "fr"}\n{"question": "x", "language": "de"}\n',
+                 encoding="utf-8")
+    with pytest.raises(ValueError) as exc:
+        load_jsonl(f, Question)
+    assert "mine.jsonl:2" in str(exc.value) and "field 'language'" in str(exc.value)
+
+
+def test_metrics_with_nothing_to_count_are_not_applicable():
+    from assistant.evaluation import Question, answer_row, summarise
+
+    q = Question(question="Quels FdR ?", language="fr", key_facts=[["tabac"]])
+    s = summarise([answer_row(q, "Le tabac.", False, "fr", ["disc-1"])])
+    assert s["answer_accuracy"] == 1.0 and s["abstention_precision"] is None and s["abstention_recall"] is None
+
+
+def test_an_unknown_tmo_variable_is_named_with_the_closest_setting():
+    from assistant.settings import warn_unknown_env
+
+    msgs = warn_unknown_env({"TMO_EMBEDER": "hash", "TMO_EMBEDDER": "hash", "HOME": "/x"})
+    assert len(msgs) == 1 and "TMO_EMBEDER" in msgs[0] and "TMO_EMBEDDER" in msgs[0]
