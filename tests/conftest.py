@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Never the user's ~/.cache: an index rebuilt for a stale shipped one goes to a temp folder.
+os.environ.setdefault("TMO_CACHE_DIR", tempfile.mkdtemp(prefix="tmo-test-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 
