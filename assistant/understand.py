@@ -70,12 +70,12 @@ class Understander:
         focus = strip_topic_name(resolved)
         own = strip_topic_name(q)
         subject = detect_subject(resolved, history=intents.has("history"))
-        # A follow-up ('and at what dose?') is matched with what it refers to.
-        probe = focus if followup else (own or q)
-        matches = tuple(self.bank.match(r.query_vector(probe or q), k=self.s.bank_k)) if len(self.bank) else ()
+        matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
         subject, asker = self._subject(subject, matches, followup)
         worded, intents = intents, self._intents(intents, matches)
-        targets, target_sim = self._targets(matches)
+        # A follow-up's own words ('and after that?') match bank questions of any topic, and with what
+        # it refers to it would match the previous question again: no bank lead for it.
+        targets, target_sim = self._targets(matches) if not followup else ((), 0.0)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
                      target_sim, tuple(resolved_prev), worded)
 

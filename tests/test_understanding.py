@@ -55,3 +55,14 @@ def test_one_query_carries_what_every_stage_reads(assistant):
     assert query.lang == "fr" and query.subject == "case"
     assert query.intents.has("dose") and query.matches
     assert query.matches[0].sim >= query.matches[-1].sim
+
+
+@pytest.mark.parametrize("turns", [
+    ["Which knee was affected first?", "and after that?"],
+    ["Combien de temps dure la maladie ?", "et les récidives, tous les combien ?"],
+])
+def test_a_followup_does_not_repeat_the_previous_answer(assistant, turns):
+    first = assistant.ask(turns[0])
+    second = assistant.ask(turns[1], history=[turns[0]])
+    assert second.answer.split("\n")[0] != first.answer.split("\n")[0]
+    assert not assistant.understand(turns[1], history=[turns[0]]).targets  # no bank lead for a follow-up
