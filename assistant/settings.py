@@ -31,7 +31,7 @@ class LLMSettings(BaseModel):
 
 # Every TMO_* variable some part of tmo reads; any other one is probably a typo.
 KNOWN_ENV = ("TMO_EMBEDDER", "TMO_INDEX_DIR", "TMO_CACHE_DIR", "TMO_KNOWLEDGE_DIR", "TMO_CRITERIA",
-             "TMO_LLM_BASE_URL", "TMO_LLM_MODEL", "TMO_LLM_API_KEY", "TMO_API_KEY")
+             "TMO_LLM_BASE_URL", "TMO_LLM_MODEL", "TMO_LLM_API_KEY", "TMO_API_KEY", "TMO_SERVE_CONCURRENCY")
 
 
 def warn_unknown_env(environ=None) -> list[str]:

@@ -106,3 +106,14 @@ def test_an_unknown_tmo_variable_is_named_with_the_closest_setting():
 
     msgs = warn_unknown_env({"TMO_EMBEDER": "hash", "TMO_EMBEDDER": "hash", "HOME": "/x"})
     assert len(msgs) == 1 and "TMO_EMBEDER" in msgs[0] and "TMO_EMBEDDER" in msgs[0]
+
+
+def test_every_tmo_variable_the_code_reads_is_known():
+    import re
+
+    from assistant.settings import KNOWN_ENV
+
+    read = set()
+    for path in (REPO / "assistant").rglob("*.py"):
+        read |= set(re.findall(r"\bTMO_[A-Z_]+[A-Z]\b", path.read_text(encoding="utf-8")))
+    assert read <= set(KNOWN_ENV), sorted(read - set(KNOWN_ENV))
