@@ -5,8 +5,8 @@ knowledge base or an unknown embedder ends with one clear line and exit code 2, 
 workers that die and restart; a stale index is rebuilt once, not by each worker), then starts
 uvicorn. With one worker the app runs in this process on the assistant just loaded; with N,
 uvicorn spawns N processes that each call :func:`assistant.serve.app.worker_app` and so load the
-assistant once. Each worker gets ``OMP_NUM_THREADS=1`` unless it is set: throughput comes from
-workers, not from embedding threads that fight over the cores. uvicorn's own access log is
+assistant once. Each worker gets ``OMP_NUM_THREADS=1`` and ``OPENBLAS_NUM_THREADS=1`` unless they
+are set: throughput comes from workers, not from library threads that spin on the shared cores. uvicorn's own access log is
 off; the app logs method, path, status and time only (``--no-access-log`` turns that off too).
 
 What it leaves out: TLS and public exposure (bind loopback; put a reverse proxy in front), process
@@ -81,6 +81,10 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, e
     # threads per query cost more CPU than they save once the cores are shared (measured: 1 worker,
     # busy machine, 14-16 req/s with 2 threads, 21-35 with 1). A user's own setting wins.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # numpy's BLAS too: its idle threads spin. 1 worker, single user: 25 -> 60 req/s; 50 users in a
+    # closed loop: 45 -> 82 req/s, with one core taken by other work (bench/results/serve_load.md).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
     try:
         assistant = Assistant(Settings.from_env())
     except (KnowledgeError, EmbedderError, ValueError) as exc:
