@@ -31,7 +31,7 @@ from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of
 from .scope import Scope, ScopeDecision
 from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
-from .text import strip_topic_name, words
+from .text import _stemmer, strip_topic_name, words
 from .understand import Query, Understander, self_similarities
 
 
@@ -45,14 +45,17 @@ def learn_vocabulary(scope: Scope, entries) -> None:
     no single question vouches for itself (the abstention model is fitted leave-one-out)."""
     from collections import Counter
 
-    def common(sel) -> list[str]:
-        counts = Counter(w for e in sel for w in set(words(e.text)))
-        return [w for w, n in counts.items() if n >= 2 and len(w) >= 2 and not w.isdigit()]
+    def common(sel) -> set[str]:
+        # Stemmed in the question's own language only: the French stem of 'shoulder' is 'should'.
+        counts = Counter((w, e.lang) for e in sel for w in set(words(e.text)))
+        out = set()
+        for (w, lang), n in counts.items():
+            if n >= 2 and len(w) >= 2 and not w.isdigit():
+                out |= {w, f"~{lang}:{_stemmer(lang).stemWord(w)}"} | ({f"~p:{w[:6]}"} if len(w) >= 7 else set())
+        return out
 
-    domain = common([e for e in entries if e.answerable])
-    case = common([e for e in entries if e.answerable and e.about == "case"])
-    scope.vocab |= Scope._vocab([" ".join(domain)])
-    scope.case_vocab |= Scope._vocab([" ".join(case)])
+    scope.vocab |= common([e for e in entries if e.answerable])
+    scope.case_vocab |= common([e for e in entries if e.answerable and e.about == "case"])
 
 
 def _atomic_json(path: Path, obj: dict) -> None:
