@@ -9,14 +9,14 @@ What it leaves out: storing history (the caller passes the previous questions).
 from __future__ import annotations
 
 from .intents import Intents, detect_intents
+from .lexicon import lexicon
 from .subject import detect_subject
 from .text import fold, words
 
-_STARTS = ("et ", "and ", "what about", "how about", "and what", "and how", "also", "aussi", "ensuite",
-           "then", "next", "puis", "mais ", "but ", "ok ", "d'accord", "et pour", "et chez", "et a ", "et au",
-           "et le", "et la", "et les", "and in", "and on", "and the", "and for", "and at")
-_PRONOUNS = frozenset("he him his she her it its they them their il lui elle ils eux leur sa son ses ca cela ce "
-                      "celui celle y en that this ceci".split())
+# How a follow-up opens ('et ', 'what about') and the pronouns that lean on the previous
+# question, in every language (``followup_openers``, ``pronouns`` in lang/<xx>/understand.yaml).
+_STARTS = lexicon().listed("followup_openers")
+_PRONOUNS = lexicon().union("pronouns")
 _FAMILIES = (
     {"imaging_mri", "imaging_bone_scan", "imaging_dxa", "imaging_radiograph", "labs", "fluid_biopsy"},
     {"risk_factors", "population", "sites"},

@@ -20,18 +20,19 @@ from collections import Counter
 
 from .intents import MODALITIES, Intents
 from .knowledge import KnowledgeBase
+from .lexicon import alternation, lexicon
 from .statements import Statement
 from .text import STOPWORDS, fold, iso_dates, words
 
-_ORDINALS = (
-    (0, r"\b(first|premier|premiere|initial\w*|1st|1re|1ere|1er|d'abord|at first|au debut|au depart|commenc\w*"
-        r"|start\w*|began|begin\w*|debut\w*)\b"),
-    (1, r"\b(second|deuxieme|2nd|2e|2eme|seconde)\b"),
-    (2, r"\b(third|troisieme|3rd|3e|3eme)\b"),
-    (-1, r"\b(last|dernier|derniere|final|finale|finally|finalement|latest|most recent|plus recent|enfin)\b"),
-)
+_LEX = lexicon()
+# 'the first / second / third / last': ordinal words of every language (``ordinals`` in
+# lang/<xx>/understand.yaml), checked in this order.
+_ORDINALS = tuple((n, rf"\b{alternation(_LEX.listed(f'ordinals.{key}'), literal=False)}\b")
+                  for n, key in ((0, "first"), (1, "second"), (2, "third"), (-1, "last")))
 COMMON_SHARE = 0.1  # a word in more than this share of all statements names no drug ('patient', 'episode')
-_EPISODE = re.compile(r"\b(episode|poussee|flare|localisation|location|atteinte|attack|crise)s?\b")
+_EPISODE = re.compile(rf"\b{alternation(_LEX.listed('episode_words'), literal=False)}\b")
+# The words for each knee ('right', 'droit').
+_SIDES = {side: re.compile(rf"\b{alternation(said)}\b") for side, said in _LEX.keyed("sides").items()}
 
 
 def ordinal(question: str) -> int | None:
@@ -73,7 +74,7 @@ class PatientFile:
         dates = iso_dates(question)
         n = ordinal(question)
         f = fold(question)
-        knee = {k for k, pat in (("right", r"\b(right|droit)\b"), ("left", r"\b(left|gauche)\b")) if re.search(pat, f)}
+        knee = {k for k, pat in _SIDES.items() if pat.search(f)}
         on_knee = (lambda ev: ev.knee in knee) if len(knee) == 1 else (lambda ev: True)
         if dates:
             steps = self._steps(lambda ev: any(ev.date.startswith(d) or d.startswith(ev.date) for d in dates)

@@ -16,74 +16,46 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .intents import CUES, GENERIC, Intents
+from .intents import GENERIC, MODALITIES, Intents, cues
 from .knowledge import KnowledgeBase
+from .lexicon import alternation, document_terms, lexicon
 from .statements import CASE_SECTIONS, Statement
 from .subject import detect_subject
 from .text import STOPWORDS, _stemmer, fold, sentences, strip_topic_name, words
 
-# Everyday words that carry no subject of their own (lay questions use them a lot).
-EVERYDAY = frozenset(
-    """get gets got getting go goes going went come came make made take took taken keep kept need needs want
-    should would could can cannot know think help happen happens happened thing things something anything lot
-    really actually normally usually still back away off much many more most less least long soon time times
-    also even just only well better worse good bad right left first last next every day days week weeks month
-    months year years people person someone doctor docteur medecin article report paper case avoir faire etre
-    aller venir falloir faut dois doit devrais pourrait peut peux vrai vraiment chose choses quelque beaucoup
-    souvent toujours encore deja bien mal bon mauvais moment temps jour jours semaine semaines mois an ans annee
-    annees gens personne medecins question reponse donne donner donnez dis dites montre moi avait avaient etait
-    etaient eu pris prise prendre had took been result results resultat resultats best meilleur meilleure
-    mieux first premier premiere initial initiale initialement second deuxieme seconde third troisieme last
-    dernier derniere final finale""".split()
-)
-# Verbs that only shape a request ('décrivez', 'retrouvait-on', 'explain'), by prefix.
-GENERIC_PREFIXES = ("decri", "describ", "expliq", "explain", "resum", "summar", "retrouv", "trouv", "montr",
-                    "donn", "indiqu", "pren", "pris", "relat", "lie", "sert", "servir", "precis", "detail",
-                    "present", "rappel", "citez", "cite", "enumer", "list")
-# Ordinary words that still make a question medical: body parts and complaints in lay words.
-BODY = frozenset(
-    """knee knees genou genoux leg legs jambe jambes hip hips hanche hanches foot feet pied pieds ankle ankles
-    cheville chevilles bone bones os joint joints articulation articulations pain pains painful douleur douleurs
-    douloureux douloureuse mal hurt hurts ache aches limp boiter boite walk walking marcher marche swelling
-    swollen gonfle gonflement enflure blood sang thigh cuisse heel talon toe orteil""".split()
-)
-# Body sites a question may ask about that are not the lower limbs; asked of a source that never
-# names them, the question is outside what it covers ('transient osteoporosis of the wrist').
-OTHER_SITES = frozenset(
-    """wrist wrists poignet poignets shoulder shoulders epaule epaules elbow elbows coude coudes spine rachis
-    vertebre vertebres vertebra vertebrae neck cou jaw machoire finger fingers doigt doigts""".split()
-)
-# Common conditions named with everyday words (frequent enough to pass as ordinary vocabulary);
-# a question about one of them, which the source never names, is about another disease.
-OTHER_CONDITIONS = frozenset(
-    """gout goutte diabetes diabete diabetique diabetic asthma asthme flu grippe covid cold rhume migraine
-    hypertension depression anxiety anxiete sciatica sciatique tendinitis tendinite bursitis bursite
-    fibromyalgia fibromyalgie scoliosis scoliose psoriasis lupus dementia demence alzheimer parkinson stroke
-    avc epilepsy epilepsie obesity obesite pneumonia pneumonie bronchitis bronchite anemia anemie
-    sprain entorse rheumatoid rhumatoide dmard""".split()
-)
-# Words that name what kind of thing is asked, not a subject ('facteurs favorisants', 'traitement').
-KIND_PREFIXES = ("facteur", "factor", "favoris", "predispos", "risque", "risk", "traitement", "treat", "therap",
-                 "signe", "sign", "examen", "exam", "resultat", "result", "evolution", "course", "diagnos",
-                 "bilan", "work")
-# Care and safety subjects readers often ask that a case report like this one may never treat
+# Every language's words (assistant/lang/<xx>/understand.yaml), merged:
+_LEX = lexicon()
+# everyday words that carry no subject of their own (lay questions use them a lot);
+EVERYDAY = _LEX.union("everyday")
+# verbs that only shape a request ('décrivez', 'retrouvait-on', 'explain'), by prefix;
+GENERIC_PREFIXES = _LEX.listed("request_verbs")
+# ordinary words that still make a question medical: body parts and complaints in lay words;
+BODY = _LEX.union("body")
+# body sites that are not the lower limbs: asked of a source that never names them, the question
+# is outside what it covers ('transient osteoporosis of the wrist');
+OTHER_SITES = _LEX.union("other_sites")
+# common conditions named with everyday words (frequent enough to pass as ordinary vocabulary):
+# a question about one of them, which the source never names, is about another disease;
+OTHER_CONDITIONS = _LEX.union("other_conditions")
+# words that name what kind of thing is asked, not a subject ('facteurs favorisants', 'traitement');
+KIND_PREFIXES = _LEX.listed("kind_prefixes")
+# care and safety subjects readers often ask that a case report like this one may never treat
 # (physiotherapy, sport, breastfeeding, drug interactions, braces, genetics); refused only when
-# the source indeed never names them.
-UNCOVERED_SUBJECTS = frozenset(
-    """physiotherapy physiotherapie physio kinesitherapie kine kinesi reeducation rehabilitation rehab sport sports
-    sportif sportive breastfeeding breastfeed allaitement allaiter allaite lactation interaction interactions
-    brace braces attelle orthese genouillere hyperbaric hyperbare genetic genetique gene genes hereditary
-    hereditaire acupuncture massage""".split()
-)
-# A question for a value ('T-score', 'taux', 'valeur', 'level', 'how many times').
-_VALUE = re.compile(r"\b(t-score|t score|z-score|score|valeur|value|taux|level|combien de fois|how many times|"
-                    r"how often|chiffre|figure|mesure|measured)\b")
-_VALUE_WORDS = frozenset("score valeur value taux level combien fois many times often chiffre figure mesure "
-                         "measured".split())
+# the source indeed never names them;
+UNCOVERED_SUBJECTS = _LEX.union("uncovered_subjects")
+# a question for a value ('T-score', 'taux', 'valeur', 'level', 'how many times').
+_VALUE = re.compile(rf"\b{alternation(_LEX.listed('value_phrases'))}\b")
+_VALUE_WORDS = frozenset(w for p in _LEX.listed("value_phrases") for w in words(p))
 _ELSEWHERE = OTHER_CONDITIONS | OTHER_SITES | UNCOVERED_SUBJECTS
 ANCHOR_ZIPF = 4.0  # a source word rarer than this in everyday language is a subject of the domain
-# Words that only point at the patient; they are no evidence that the case covers a question.
-_MARKERS = frozenset("patient patients cm mr monsieur he his him lui case cas report rapport article".split())
+
+
+def _markers(kb: KnowledgeBase) -> frozenset[str]:
+    """Words that only point at the patient (his titles and initials too); they are no evidence
+    that the case covers a question."""
+    doc = document_terms(kb)
+    return _LEX.union("patient_markers") | frozenset(
+        w for t in _LEX.listed("patient_titles") for w in words(t)) | frozenset(doc.patient_names)
 
 
 # Best cosine of the question with any passage view below which nothing is related. Cosines are
@@ -127,7 +99,7 @@ def _common_words() -> dict[str, tuple[str, ...]]:
     from wordfreq import top_n_list
 
     by_initial: dict[str, list[str]] = {}
-    for lang in ("en", "fr"):
+    for lang in _LEX.by_lang:
         for w in top_n_list(lang, 30000):
             if len(w) >= 4:
                 by_initial.setdefault(fold(w)[:1], []).append(fold(w))
@@ -148,8 +120,9 @@ class Scope:
         texts += [s.fr for s in statements] + [s.en for s in statements]
         gloss = [t for g in kb.glossary for t in g.fr + g.en]
         self.vocab = self._vocab(texts + gloss)
-        case_texts = [t for p in kb.paragraphs if p.section in CASE_SECTIONS or p.id == "intro-2"
-                      for t in (p.fr, p.en)]
+        # The case paragraphs, and the introduction's paragraph that presents the case.
+        case_texts = [t for p in kb.paragraphs if p.section in CASE_SECTIONS
+                      or (p.section == "introduction" and "case" in p.topics) for t in (p.fr, p.en)]
         case_texts += [t for s in statements if s.is_case for t in (s.fr, s.en)]
         # Glossary synonyms of terms the case uses count as case words ('injury' for 'traumatique').
         case_folded = " ".join(fold(t) for t in case_texts)
@@ -163,18 +136,22 @@ class Scope:
             for sent in sentences(p.text(lang))]
         self._case_words = tuple(w for w in self.case_vocab if not w.startswith("~"))
         self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
-        cue_words = {w for cues in CUES.values() for c in cues for w in words(c)}
+        all_cues = cues(kb)
+        cue_words = {w for said in all_cues.values() for c in said for w in words(c)}
         # Words naming the disease itself or its general notions never make a question 'not in the case'.
-        self.neutral_vocab = self._vocab(["osteoporose transitoire migrante regionale maladie pathologie "
-                                          "osteoporosis transient migratory regional disease condition"])
+        self.neutral_vocab = self._vocab([" ".join(_LEX.listed("disease_words"))])
         self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
         self._cue_prefixes = tuple(w for w in cue_words if len(w) >= 4)
-        self._cue_exact = frozenset(c for cues in CUES.values() for c in cues if " " not in c and len(c) <= 3
+        self._cue_exact = frozenset(c for said in all_cues.values() for c in said if " " not in c and len(c) <= 3
                                     and c not in STOPWORDS)
+        self._markers = _markers(kb)
         self._gloss_words = frozenset(w for g in kb.glossary for t in g.fr + g.en for w in words(t) if len(w) >= 4)
         # Drugs the source names, and whether it ever gives their dose or duration.
         self.drugs: dict[str, tuple[bool, bool]] = {}
-        names = {n for s in statements if s.drug for n in words(s.drug) if len(n) > 4 and n != "vitamin"}
+        # A word of a drug's name that is also a lab cue ('vitamin' of 'calcium carbonate + vitamin D')
+        # names a lab value as much as a drug.
+        lab_cues = {c for i, mods in MODALITIES.items() if "labs" in mods for c in all_cues.get(i, ())}
+        names = {n for s in statements if s.drug for n in words(s.drug) if len(n) > 4 and n not in lab_cues}
         for s in statements:
             # A figure counts for every drug the statement names, class included ('bisphosphonate
             # treatment (alendronate 10 mg/day) for 3 months' gives bisphosphonates a duration).
@@ -274,7 +251,7 @@ class Scope:
                 return ScopeDecision(False, "not_in_case", tuple(missing))
             # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').
             evidence = [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in EVERYDAY
-                        and w not in _MARKERS and len(w) >= 3 and self._in_case(w)
+                        and w not in self._markers and len(w) >= 3 and self._in_case(w)
                         and not self._known(w, self.neutral_vocab, False)]
             if subjects and not evidence:
                 return ScopeDecision(False, "not_in_case", tuple(subjects))
@@ -301,7 +278,7 @@ class Scope:
         # states with a figure, next to what it is about.
         if about_patient and _VALUE.search(fold(question_all)):
             about = {w[:6] for w in self.salient(question, cues=True) if len(w) >= 4 and w not in _VALUE_WORDS
-                     and w not in _MARKERS and w not in BODY and self._in_case(w)}
+                     and w not in self._markers and w not in BODY and self._in_case(w)}
             if about and not any(figure and about & ws for ws, figure in self._case_sentences):
                 return ScopeDecision(False, "not_in_case", tuple(sorted(about)))
         # By prefix, so the French 'calcitonine' finds the English 'calcitonin' (and typos' stems).

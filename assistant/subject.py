@@ -1,6 +1,8 @@
 """Whom a question is about: the reported patient (Mr CM), the disease in general, or unsaid.
 
-What it does: reads explicit markers from the question's wording, in French and English:
+What it does: reads explicit markers from the question's wording, in every language (the
+``subject`` words of ``assistant/lang/<xx>/understand.yaml``; the patient's initials, age, knees
+and the years of his course are read from ``knowledge/``):
 - the patient: 'patient', 'M. CM', 'monsieur', a third-person pronoun that is not the French
   impersonal inversion ('est-il', 'faut-il', 'y a-t-il' say nothing about a person), a past
   tense ('what did the MRI show', 'que montrait la biologie'), a date of the case (2018, 2019)
@@ -16,51 +18,72 @@ passes ``history=True`` to ignore tense there.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from .knowledge import knowledge_dir
+from .lexicon import alternation, lexicon, terms_at
 from .text import fold, names_topic
 
 Subject = Literal["case", "general"] | None
 
-_NAMED = re.compile(r"\b(patient|patients?'s|m\.? ?cm|mr\.? ?cm|monsieur|ce malade|the man|cet homme|le malade"
-                    r"|this case|the case|ce cas|le cas|du cas|the reported case|case report|rapport de cas)\b")
-# A pronoun for a person; French 'il' only when it is not the inversion after a verb ('est-il').
-_PRONOUN = re.compile(r"(?<![-\w])(he|his|him|lui)\b|(?<![-\w])il\b(?!\s*(y a|faut|s'agit|existe))|qu'il\b")
-# '-il' after a verb: a person ('comment va-t-il ?', 'est-il guéri ?') unless the verb is
-# impersonal ('faut-il', 'y a-t-il') or a noun opened the sentence ('l'œdème se voit-il ?').
-_INVERSION = re.compile(r"\w-(t-)?il\b")
-_IMPERSONAL = re.compile(r"\b(faut|y a|agit|existe|semble|arrive|suffit|vaut)-(t-)?il\b"
-                         r"|\best-il (possible|utile|necessaire|normal|grave|frequent|vrai|recommande|"
-                         r"conseille|indique|rare|courant|dangereux|urgent)\b")
-_NOUN_FIRST = re.compile(r"^(le|la|les|l'|un|une|des|ce|cet|cette|ces|son|sa|ses|quel\w*|combien de|que|qu'"
-                         r"|quand|pourquoi|comment est-ce)\b")
-_PAST = re.compile(
-    r"\b(did|was|were|had|received|showed|underwent|got|given|presented|complained)\b"
-    r"|\b\w{2,}(?<!rr|er|ir|vr|ur|dr)(ait|aient)\b"  # imparfait (montrait, avait), not conditional (pourrait)
-    r"|\b(a|ont|avait) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi|developpe)\b"
-    r"|\b(a-t-il|a-t-on|ont-ils) (ete|eu|recu|montre|presente|pris|beneficie|subi|fait|suivi)\b")
-_CASE_DETAIL = re.compile(r"\b(2018|2019|genou (droit|gauche)|(right|left) knee|54 ans|54-year|54 year)\b")
-# Patients in the plural are the disease's, not the reported one.
-_PATIENTS = r"patients with|les patients|chez les patients|in patients|most patients"
-# The disease's own name ('cette maladie', 'transient osteoporosis') is caught by names_topic().
-_GENERAL = re.compile(
-    r"\b(in general|en general|generally|generalement|habituel\w*|usual\w*|typical\w*|typique\w*|"
-    rf"{_PATIENTS}|chez les|la plupart"
-    r"|my|mon|ma|mes|i|je|j'ai|should i|dois-je|est-ce que je)\b")
+
+@dataclass(frozen=True)
+class _Patterns:
+    named: re.Pattern  # the patient named outright ('patient', 'M. CM', 'this case')
+    plural: re.Pattern  # patients in the plural: the disease's, not the reported one
+    general: re.Pattern  # 'in general', 'typically', plural patients, the asker ('my', 'should I')
+    pronoun: re.Pattern  # a third-person pronoun of a person
+    inversion: re.Pattern  # a verb inverted with its pronoun ('va-t-il')
+    impersonal: re.Pattern  # ... that names nobody ('faut-il', 'est-il possible')
+    noun_first: re.Pattern  # ... after a noun opened the sentence ('l'œdème se voit-il ?')
+    past: re.Pattern  # a past tense
+    case_detail: re.Pattern  # a detail of the case: its years, one of his knees, his age
+    literature: re.Pattern  # the literature speaking ('a été décrit', 'was reported')
+
+
+@lru_cache(maxsize=8)
+def _patterns(root: str) -> _Patterns:
+    """The regexes of every language's ``subject`` words, with the document's terms of ``root``."""
+    lex, doc = lexicon(), terms_at(root)
+
+    def alt(key: str) -> str:
+        return alternation(lex.listed(f"subject.{key}"), literal=False)
+
+    titles = [re.escape(t.rstrip(".")) + r"\.? ?" + re.escape(n) for t in lex.listed("patient_titles")
+              for n in doc.patient_names]
+    knees = lex.keyed("knee_phrases")
+    ages = [re.escape(a) + alternation(lex.listed("age_suffixes")) for a in doc.ages]
+    detail = alternation(list(doc.years) + [p for side in doc.knees for p in knees.get(side, ())]) + "|" \
+        + alternation(ages, literal=False)
+    return _Patterns(
+        named=re.compile(rf"\b{alternation(lex.listed('subject.patient_named') + tuple(titles), literal=False)}\b"),
+        plural=re.compile(rf"\b{alt('patients_plural')}\b"),
+        general=re.compile(rf"\b(?:{alt('general')}|{alt('patients_plural')}|{alt('asker')})\b"),
+        pronoun=re.compile(rf"(?<![-\w]){alt('person_pronouns')}\b|{alt('pronoun_patterns')}"),
+        inversion=re.compile(alt("inversion")),
+        impersonal=re.compile(rf"\b{alt('impersonal')}\b"),
+        noun_first=re.compile(rf"^{alt('noun_first')}\b"),
+        past=re.compile(rf"\b{alt('past_tense')}\b"),
+        case_detail=re.compile(rf"\b(?:{detail})\b"),
+        literature=re.compile(rf"\b{alt('literature')}"),
+    )
 
 
 def detect_subject(question: str, history: bool = False) -> Subject:
+    p = _patterns(str(knowledge_dir()))
     f = " ".join(fold(question).split())
-    if _NAMED.search(f) and not re.search(rf"\b({_PATIENTS})\b", f):
+    if p.named.search(f) and not p.plural.search(f):
         return "case"
     # 'What does scintigraphy show in transient osteoporosis?' asks of the disease.
-    if _GENERAL.search(f) or names_topic(f):
+    if p.general.search(f) or names_topic(f):
         return "general"
-    if _PRONOUN.search(f) or _CASE_DETAIL.search(f):
+    if p.pronoun.search(f) or p.case_detail.search(f):
         return "case"
-    if _INVERSION.search(f) and not _IMPERSONAL.search(f) and not _NOUN_FIRST.search(f):
+    if p.inversion.search(f) and not p.impersonal.search(f) and not p.noun_first.search(f):
         return "case"
     # 'a été décrit' is the literature speaking, not the patient's story.
-    if not history and _PAST.search(f) and not re.search(r"\b(decri|describ|report|rapport|publi)", f):
+    if not history and p.past.search(f) and not p.literature.search(f):
         return "case"
     return None

@@ -1,11 +1,13 @@
 """Text utilities shared by retrieval, answering and evaluation: folding, tokens, stems, language.
 
 What it does: accent and ligature folding (``œ`` -> ``oe``), word tokenisation, Snowball
-stemming per language (PyStemmer), stop-word lists, sentence splitting that knows French
-and English abbreviations, and a small, deterministic FR/EN language detector.
+stemming per language (PyStemmer), stop words, sentence splitting that knows abbreviations,
+a small, deterministic language detector, the disease's own name and dates. Every word of a
+language (stop words, markers, abbreviations, months, the disease's name) comes from
+``assistant/lang/<xx>/understand.yaml`` through :mod:`assistant.lexicon`.
 
-What it leaves out: anything model-based. The detector scores function words and
-accents; it is fast and explainable, and only has to tell French from English.
+What it leaves out: anything model-based. The detector scores function words and language
+hints (accents, elisions); it is fast and explainable, and only has to tell the languages apart.
 """
 from __future__ import annotations
 
@@ -13,38 +15,19 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .lexicon import alternation, lexicon
+
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ʼ": "'", "‘": "'"})
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+_LEX = lexicon()
 
-STOP_FR = frozenset(
-    """a au aux avec ce ces cet cette dans de des du elle en et est etre il ils je la le les leur lui ma mais me
-    meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
-    vos votre vous c d j l m n s t y ete etait sont quel quelle quels quelles quoi comment pourquoi quand combien
-    est-ce ce cela ca y-a-t-il il-y-a peut peuvent fait faire avoir ont a-t-il chez lors apres avant donc alors
-    plus moins tres tout tous toute toutes aussi si sans sous entre vers selon ainsi dont lequel laquelle lesquels
-    quoi quelles existe elles eux""".split()
-)
-STOP_EN = frozenset(
-    """a an and are as at be been being but by can could did do does doing for from had has have he her hers him
-    his how i if in into is it its me my no nor not of on or our ours she should so some such than that the their
-    them then there these they this those to too was we were what when where which while who whom why will with
-    would you your yours about any there's what's is it's does did was were shall may might must also very
-    tell me please give list all each every other""".split()
-)
-STOPWORDS = STOP_FR | STOP_EN
+STOP_FR = frozenset(_LEX.of("fr").stop_words) if "fr" in _LEX.by_lang else frozenset()
+STOP_EN = frozenset(_LEX.of("en").stop_words) if "en" in _LEX.by_lang else frozenset()
+STOPWORDS = _LEX.union("stop_words")
 
-# Function words that tell the languages apart (folded, lower case).
-_FR_MARKERS = frozenset(
-    """le la les des du de un une et est sont dans pour avec sur chez quel quelle quels quelles quoi comment
-    pourquoi quand combien qui que ou au aux il elle ce cette ces son sa ses leur on pas ne y a-t-il
-    traitement douleur genou hanche facteurs risque signes examen patient femme enceinte grossesse os
-    osseuse osseux maladie combien duree dose recu eu ete""".split()
-)
-_EN_MARKERS = frozenset(
-    """the a an and is are was were of in on for with what which who how why when does did do it its this that
-    these those he she his her they there to from by be been has have any treatment pain knee hip risk factors
-    signs patient woman pregnant pregnancy bone disease how long dose given received""".split()
-)
+# Function words that tell the languages apart (folded, lower case), per language.
+_MARKERS = {lang: frozenset(u.language_markers) for lang, u in _LEX.by_lang.items()}
+_HINTS = {lang: [(re.compile(h.pattern), h.weight) for h in u.language_hints] for lang, u in _LEX.by_lang.items()}
 
 
 def fold(text: str) -> str:
@@ -59,11 +42,11 @@ def words(text: str) -> list[str]:
     return [w.replace(",", ".") for w in _WORD.findall(fold(text).replace("'", " "))]
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _stemmer(lang: str):
     import Stemmer  # PyStemmer: C Snowball stemmers, imported once
 
-    return Stemmer.Stemmer("french" if lang == "fr" else "english")
+    return Stemmer.Stemmer(_LEX.stemmer(lang))
 
 
 def stems(text: str, lang: str, keep_stopwords: bool = False) -> list[str]:
@@ -76,7 +59,7 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
 
 
-_ABBREV = re.compile(r"\b(?:M|Mr|Mrs|Dr|Pr|cf|vs|e\.g|i\.e|al|Fig|etc)\.$")
+_ABBREV = re.compile(r"\b" + alternation(_LEX.listed("sentence_abbreviations")) + r"\.$")
 
 
 def sentences(text: str) -> list[str]:
@@ -94,36 +77,43 @@ def sentences(text: str) -> list[str]:
 def detect_language(
     text: str, default: str = "en", vocab: tuple[frozenset[str], frozenset[str]] | None = None
 ) -> str:
-    """'fr' or 'en' from function words, accents and, when given, words found only in one
-    language of the knowledge base (``vocab`` = (fr_only, en_only)); ``default`` when there is no signal."""
+    """The language of ``text`` from its function words, the language hints of each language file
+    (accents, elisions) and, when given, words found only in one language of the knowledge base
+    (``vocab`` = (fr_only, en_only)); ``default`` when no language scores highest alone."""
     raw = text.lower()
     toks = words(raw)
-    fr = sum(1 for t in toks if t in _FR_MARKERS)
-    en = sum(1 for t in toks if t in _EN_MARKERS)
-    if vocab is not None:
-        fr += 0.75 * sum(1 for t in toks if t in vocab[0])
-        en += 0.75 * sum(1 for t in toks if t in vocab[1])
-    # Accented letters are strong evidence of French; apostrophe elisions too (l'irm, d'un, qu'est).
-    fr += 1.5 * len(re.findall(r"[éèêàùûôîçœë]", raw))
-    fr += 1.0 * len(re.findall(r"\b(?:l|d|qu|n|s|c|j)'\w", raw))
-    en += 1.0 * len(re.findall(r"\b\w+'s\b|\b\w+n't\b", raw))
-    # French typography puts a space before ? ! : ; (a weak hint, for telegraphic questions).
-    fr += 0.5 * len(re.findall(r"\w\s+[?!:;]", raw))
-    if fr == en:
-        return default
-    return "fr" if fr > en else "en"
+    extra = dict(zip(("fr", "en"), vocab)) if vocab is not None else {}
+    score: dict[str, float] = {}
+    for lang, markers in _MARKERS.items():
+        s = sum(1 for t in toks if t in markers)
+        if vocab is not None:
+            s += 0.75 * sum(1 for t in toks if t in extra.get(lang, ()))
+        for pattern, weight in _HINTS[lang]:
+            s += weight * len(pattern.findall(raw))
+        score[lang] = s
+    top = max(score.values())
+    best = [lang for lang, s in score.items() if s == top]
+    return best[0] if len(best) == 1 else default
 
 
-_QUAL = r"(?:transient|transitoire|transitoir|regionale?|migratory|migrating|migrante|migratoire|focale?|shifting)"
-_TOPIC_NAME = re.compile(
-    rf"\b(?:(?:{_QUAL}|de la|of the|du|de|d)\s+)*{_QUAL}\s+(?:{_QUAL}\s+)*(?:osteoporosis|osteoporose|osteoprosis)"
-    rf"(?:\s+{_QUAL})*(?:\s+(?:des genoux|of the knees|du genou|of the knee))?\b"
-    rf"|\b(?:osteoporosis|osteoporose)\s+{_QUAL}(?:\s+{_QUAL})*\b"
-    r"|\b(?:cette|la|cette|this|the)\s+(?:maladie|pathologie|affection|disease|condition)\b"
-    r"|\bbone marrow (?:o?edema|oedema) syndrome\b|\bsyndrome d.oedeme medullaire(?: transitoire)?\b"
-    # the abbreviations clinicians write: ORT(M), OT(M), TRO, TMO, TOH, BMES
-    r"|\b(?:ortm|ort|otm|tro|trmo|tmo|toh|bmes|bmoes)\b"
-)
+def _topic_name() -> re.Pattern:
+    """The disease's own name: qualified ('ostéoporose transitoire migrante', 'transient osteoporosis
+    of the knee'), referred to ('cette maladie', 'this condition'), a syndrome name or an abbreviation."""
+    def alt(key: str, literal: bool = True) -> str:
+        return alternation(_LEX.listed(f"topic_name.{key}"), literal)
+
+    qual, noun = alt("qualifiers"), alt("nouns")
+    any_noun = alternation(_LEX.listed("topic_name.nouns") + _LEX.listed("topic_name.noun_typos"))
+    return re.compile(
+        rf"\b(?:(?:{qual}|{alt('joiners')})\s+)*{qual}\s+(?:{qual}\s+)*{any_noun}"
+        rf"(?:\s+{qual})*(?:\s+{alt('places')})?\b"
+        rf"|\b{noun}\s+{qual}(?:\s+{qual})*\b"
+        rf"|\b{alt('determiners')}\s+{alt('references')}\b"
+        rf"|\b{alt('syndromes', literal=False)}\b"
+        rf"|\b{alt('abbreviations')}\b")
+
+
+_TOPIC_NAME = _topic_name()
 
 
 def _fold_map(text: str) -> tuple[str, list[int]]:
@@ -155,15 +145,9 @@ def strip_topic_name(text: str) -> str:
     return rest if content_words(rest) else " ".join(text.split())
 
 
-_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
+_MONTHS = _LEX.months
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_SUFFIX = alternation(_LEX.listed("day_suffixes"))
 
 
 def iso_dates(text: str) -> list[str]:
@@ -172,7 +156,7 @@ def iso_dates(text: str) -> list[str]:
     (day first, as the source writes them)."""
     f = fold(text)
     out = []
-    for d, mth, y in re.findall(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", f):
+    for d, mth, y in re.findall(rf"\b(\d{{1,2}}){_DAY_SUFFIX}?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", f):
         out.append(f"{y}-{_MONTHS[mth]:02d}-{int(d):02d}")
     for mth, d, y in re.findall(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", f):
         out.append(f"{y}-{_MONTHS[mth]:02d}-{int(d):02d}")
