@@ -167,13 +167,13 @@ class Scope:
         for t in texts:
             ws = words(t)
             out.update(ws)
-            out.update("~fr:" + s for s in _stemmer("fr").stemWords(ws))
-            out.update("~en:" + s for s in _stemmer("en").stemWords(ws))
+            for lang in _LEX.by_lang:  # stemmed the way of every language ('~fr:douleur')
+                out.update(f"~{lang}:" + s for s in _stemmer(lang).stemWords(ws))
             out.update("~p:" + w[:6] for w in ws if len(w) >= 7)
         return out
 
     def _known(self, w: str, vocab: set[str], fuzzy: bool = True, prefix: bool = True) -> bool:
-        if w in vocab or f"~fr:{_stemmer('fr').stemWord(w)}" in vocab or f"~en:{_stemmer('en').stemWord(w)}" in vocab:
+        if w in vocab or any(f"~{lang}:{_stemmer(lang).stemWord(w)}" in vocab for lang in _LEX.by_lang):
             return True
         if prefix and len(w) >= 7 and f"~p:{w[:6]}" in vocab:
             return True
