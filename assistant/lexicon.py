@@ -148,6 +148,15 @@ class Understand(_Strict):
     patient_titles: list[str]
     age_suffixes: list[str]
 
+    @field_validator("stemmer")
+    @classmethod
+    def check_stemmer(cls, v: str) -> str:
+        import Stemmer  # PyStemmer
+
+        if v not in Stemmer.algorithms():
+            raise ValueError(f"no Snowball stemmer {v!r}; one of {', '.join(Stemmer.algorithms())}")
+        return v
+
     @field_validator("months")
     @classmethod
     def check_months(cls, v: dict[str, int]) -> dict[str, int]:

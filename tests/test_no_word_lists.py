@@ -177,6 +177,12 @@ def test_an_unknown_key_names_the_file(tmp_path):
         lexicon(tmp_path)
 
 
+def test_an_unknown_stemmer_is_an_error(tmp_path):
+    _spanish(tmp_path, stemmer="castilian")
+    with pytest.raises(LexiconError, match="castilian"):
+        lexicon(tmp_path)
+
+
 def test_a_month_told_two_ways_is_an_error(tmp_path):
     _spanish(tmp_path, months={"mars": 4})
     with pytest.raises(LexiconError, match="mars"):
