@@ -60,7 +60,7 @@ def served(tmp_path_factory):
 
 
 @pytest.mark.parametrize("question,lang", [("Quels sont les facteurs de risque ?", "fr"),
-                                           ("What does the MRI show?", "en")])
+                                           ("What is seen on MRI?", "en")])
 def test_chat_api_answers_in_the_question_language(served, question, lang):
     url, _, inner = served
     client = gradio_client.Client(url, verbose=False)
@@ -101,7 +101,7 @@ def test_check_api_free_text_and_json(served):
 
 def test_twenty_simultaneous_clients_without_errors(served):
     url, _, _ = served
-    questions = ["Quels sont les facteurs de risque ?", "What does the MRI show?", "Quel traitement ?",
+    questions = ["Quels sont les facteurs de risque ?", "What is seen on MRI?", "Quel traitement ?",
                  "How long does it last?", "Quelles articulations sont touchées ?"]
     errors: list[str] = []
     answers: list[str] = []

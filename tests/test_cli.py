@@ -72,7 +72,7 @@ def test_eval_writes_reports_and_gates(tmp_path, idx, monkeypatch):
     qf = tmp_path / "q.jsonl"
     qf.write_text(json.dumps({"question": "What are the risk factors?", "language": "en",
                               "key_facts": [["smoking"]], "gold_ids": ["disc-1"]}) + "\n" +
-                  json.dumps({"question": "Give me a recipe for chocolate cake.", "language": "en",
+                  json.dumps({"question": "Send me a recipe for a carrot cake.", "language": "en",
                               "answerable": False}) + "\n")
     r = runner.invoke(app, ["eval", "--questions", str(qf), "--out", str(tmp_path / "rep"), *HASH, *idx])
     assert r.exit_code == 0, r.output

@@ -20,8 +20,8 @@ import yaml
 
 from assistant import bank, intents, knowledge
 from assistant.knowledge import load_knowledge
-from assistant.lexicon import (FILE, LANG_DIR, LexiconError, Understand, derive_terms, document_terms,
-                               languages, lexicon, load_language)
+from assistant.document_terms import derive_terms, document_terms
+from assistant.lexicon import FILE, LANG_DIR, LexiconError, Understand, languages, lexicon, load_language
 
 PKG = Path(__file__).resolve().parent.parent / "assistant"
 

@@ -47,7 +47,7 @@ def test_ordinal(q, n):
 
 
 @pytest.mark.parametrize("q,date", [
-    ("When was the first MRI done?", "2018-03-09"), ("Quand a été faite la première IRM ?", "2018-03-09"),
+    ("When did he have his first MRI?", "2018-03-09"), ("Quand a-t-on fait la première IRM ?", "2018-03-09"),
     ("When was the last MRI done?", "2019-05-07"), ("Quand a été faite la dernière IRM ?", "2019-05-07"),
     ("When was the second bone scan?", "2018-05-16"), ("Quand a eu lieu la deuxième scintigraphie ?", "2018-05-16"),
 ])
@@ -85,7 +85,7 @@ def test_treatment_question_gives_all_his_treatments(pick, statements, q):
 
 @pytest.mark.parametrize("q,drug", [
     ("alendronate dose in the case?", "alendronate"),
-    ("alendronat dose in the case?", "alendronate"),  # typo: prefix match
+    ("alendronat dosage in this case?", "alendronate"),  # typo: prefix match
     ("dose d'alendronat chez le patient ?", "alendronate"),
     ("Quelle dose d'alendronate a reçu M. CM ?", "alendronate"),
     ("What was the dose of calcitonin given to the patient?", "calcitonin"),

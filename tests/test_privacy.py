@@ -109,7 +109,7 @@ def test_ask_session_keeps_the_patient_sentence_on_stdout_only(sandbox):
         _session(sandbox, ["ask", q, *HASH, *_idx(sandbox)], name="ask-human"),
         _session(sandbox, ["ask", q, "--json", "--detail", *HASH, *_idx(sandbox)], name="ask-json"),
         _session(sandbox, ["ask", "-", "--json", *HASH, *_idx(sandbox)], name="ask-batch",
-                 stdin=f"{q}\n{SECRET}, what does the MRI show?\n{SECRET} " + "x " * 3000 + "\n"),
+                 stdin=f"{q}\n{SECRET}, what is seen on MRI?\n{SECRET} " + "x " * 3000 + "\n"),
         _session(sandbox, ["ask", f"{SECRET} " + "y " * 3000, *HASH, *_idx(sandbox)], name="ask-too-long"),
     ]
     assert runs[0].returncode == 0 and runs[1].returncode == 0

@@ -19,7 +19,7 @@ def _answered_in(a, lang: str) -> None:
 
 
 @pytest.mark.parametrize("q,lang", [
-    ("What is the capital of France?", "en"), ("Quelle est la capitale de la France ?", "fr"),
+    ("Which city is the capital of France?", "en"), ("Quelle ville est la capitale de la France ?", "fr"),
     ("Give me a recipe for a lemon cake.", "en"), ("Donne-moi la recette d'un gâteau au chocolat.", "fr"),
     ("Who won the football world cup in 2018?", "en"),
     # Refused since the abstention model (it was a strict xfail: 'coupe' read as a domain anchor).
@@ -43,11 +43,11 @@ REFUSALS = {
         ("Can transient osteoporosis affect the shoulder?", "en", OUT),
         ("L'ostéoporose transitoire peut-elle toucher l'épaule ?", "fr", OUT)],
     "a patient detail the report never gives": [
-        ("What was the patient's BMI?", "en", CASE), ("Quel est le métier du patient ?", "fr", CASE),
-        ("Was Mr CM a smoker?", "en", CASE), ("M. CM était-il fumeur ?", "fr", CASE),
+        ("What BMI did the patient have?", "en", CASE), ("Quelle profession exerce le patient ?", "fr", CASE),
+        ("Did Mr CM smoke?", "en", CASE), ("M. CM était-il fumeur ?", "fr", CASE),
         ("What was the patient's job?", "en", CASE), ("Quelle était la profession de M. CM ?", "fr", CASE)],
     "a care subject the source never treats": [
-        ("Is it safe to take alendronate while breastfeeding?", "en", OUT + CASE),
+        ("Can a breastfeeding mother take alendronate safely?", "en", OUT + CASE),
         ("Peut-on prendre de l'alendronate pendant l'allaitement ?", "fr", OUT + CASE),
         ("How many physiotherapy sessions are needed?", "en", OUT + CASE),
         ("Combien de séances de kiné faut-il ?", "fr", OUT + CASE),
@@ -64,18 +64,18 @@ def test_refused_with_the_reason_that_says_what_is_missing(assistant, q, lang, r
 
 
 @pytest.mark.parametrize("q,lang", [
-    ("Should I keep weight off my leg?", "en"),
-    ("Est-ce que je dois éviter de m'appuyer sur la jambe ?", "fr"),
-    ("Will my knee get back to normal?", "en"),
+    ("Do I need to keep weight off my leg?", "en"),
+    ("Je dois éviter de m'appuyer sur la jambe ?", "fr"),
+    ("Is my knee going to get back to normal?", "en"),
     ("Mon genou va-t-il redevenir normal ?", "fr"),
-    ("tt de 1ère intention ?", "fr"),
-    ("DD principaux ?", "fr"),
+    ("tt de première intention ?", "fr"),
+    ("principaux DD ?", "fr"),
     ("Diagnostics différentiels principaux ?", "fr"),
-    ("When was Mr CM's first bone scan done?", "en"),
+    ("When did Mr CM have his first bone scan?", "en"),
     ("Quand a été faite la première scintigraphie de M. CM ?", "fr"),
-    ("Did the right knee fully recover?", "en"),
+    ("Did his right knee recover fully?", "en"),
     ("Le genou droit a-t-il complètement récupéré ?", "fr"),
-    pytest.param("Il s'était cogné ou il était tombé ?", "fr", marks=pytest.mark.xfail(
+    pytest.param("Il était tombé ou il s'était cogné ?", "fr", marks=pytest.mark.xfail(
         strict=True, reason="regression of the glossary fix (issue 12): 'tombé'/'cogné' are no longer synonyms of "
                             "'traumatisme', so the scope rules find no word of the case and refuse; the case says "
                             "'sans facteur traumatique reconnu'")),
@@ -90,7 +90,7 @@ def test_lay_or_terse_answerable_questions_are_not_refused(assistant, q, lang):
 @pytest.mark.parametrize("q,lang,refused", [
     ("What was Mr CM's T-score on bone densitometry?", "en", True),
     ("Quelle était la valeur du T-score de M. CM à l'ostéodensitométrie ?", "fr", True),
-    ("What was the patient's vitamin D level?", "en", False),
+    ("What vitamin D level did the patient have?", "en", False),
     ("Quel était le taux de vitamine D du patient ?", "fr", False),
 ])
 def test_a_value_asked_of_the_patient_needs_a_figure_in_his_case(assistant, q, lang, refused):

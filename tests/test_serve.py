@@ -24,7 +24,7 @@ from assistant.serve.app import create_app  # noqa: E402
 
 CHAT = "/v1/chat/completions"
 Q_FR = "Quels sont les facteurs de risque ?"
-Q_EN = "What does the MRI show?"
+Q_EN = "What is seen on MRI?"
 
 
 class Recording:
@@ -144,12 +144,12 @@ def test_the_last_user_message_is_the_question_and_earlier_user_messages_the_his
     msgs = [{"role": "system", "content": "You are a helpful assistant."},
             user("What treatment did the patient receive?"),
             {"role": "assistant", "content": "He was given alendronate."},
-            {"role": "user", "content": [{"type": "text", "text": "For how long?"},
+            {"role": "user", "content": [{"type": "text", "text": "How long for?"},
                                          {"type": "image_url", "image_url": {"url": "data:,"}}]}]
     r = post(client, {"messages": msgs})
     assert r.status_code == 200
-    assert rec.calls == [("For how long?", ["What treatment did the patient receive?"])]
-    expected = rec.inner.ask("For how long?", history=["What treatment did the patient receive?"]).to_json()
+    assert rec.calls == [("How long for?", ["What treatment did the patient receive?"])]
+    expected = rec.inner.ask("How long for?", history=["What treatment did the patient receive?"]).to_json()
     assert r.json()["choices"][0]["message"]["content"] == chat.with_markers(expected["answer"], expected["citations"])
 
 

@@ -33,9 +33,9 @@ from assistant.serve import chat  # noqa: E402
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = float(os.environ.get("TMO_SERVE_START_TIMEOUT", "240"))  # a stale index is rebuilt first
-QUESTIONS = ["Quels sont les facteurs de risque ?", "What does the MRI show?",
-             "What dose of alendronate was he given?", "Quelle est la capitale de l'Australie ?"]
-FIRST, FOLLOW = "What treatment did the patient receive?", "For how long?"
+QUESTIONS = ["Quels sont les facteurs de risque ?", "What is seen on MRI?",
+             "What dose of alendronate was he given?", "Quelle ville est la capitale de l'Australie ?"]
+FIRST, FOLLOW = "What treatment did the patient receive?", "How long for?"
 
 
 def free_port() -> int:

@@ -58,7 +58,7 @@ def test_one_query_carries_what_every_stage_reads(assistant):
 
 
 @pytest.mark.parametrize("turns", [
-    ["Which knee was affected first?", "and after that?"],
+    ["Which knee was affected first?", "and what happened next?"],
     ["Combien de temps dure la maladie ?", "et les récidives, tous les combien ?"],
 ])
 def test_a_followup_does_not_repeat_the_previous_answer(assistant, turns):
