@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .knowledge import knowledge_dir
-from .lexicon import LexiconError, document_terms, lexicon, terms_at
+from .document_terms import document_terms, terms_at
+from .lexicon import LexiconError, lexicon
 from .text import STOPWORDS, fold, names_topic, strip_topic_name, words
 
 # Intent -> knowledge topics to prefer in retrieval.

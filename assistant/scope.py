@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from .intents import GENERIC, MODALITIES, Intents, cues
 from .knowledge import KnowledgeBase
-from .lexicon import alternation, document_terms, lexicon
+from .document_terms import document_terms
+from .lexicon import alternation, lexicon
 from .statements import CASE_SECTIONS, Statement
 from .subject import detect_subject
 from .text import STOPWORDS, _stemmer, fold, sentences, strip_topic_name, words

@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Literal
 
 from .knowledge import knowledge_dir
-from .lexicon import alternation, lexicon, terms_at
+from .document_terms import terms_at
+from .lexicon import alternation, lexicon
 from .text import fold, names_topic
 
 Subject = Literal["case", "general"] | None
