@@ -87,8 +87,8 @@ class Assistant:
                         self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision))
         # The model fitted with the index is read from its folder; the shipped index/ is only
         # written by `tmo index` (a refit for a changed model lives in memory).
-        writable = self.index.folder if self.index.folder and cache is None or (
-            self.index.folder and cache and self.index.folder != self.settings.index_dir) else None
+        shipped = cache is not None and self.index.folder == Path(self.settings.index_dir)
+        writable = None if shipped else self.index.folder
         self.abstention = load_or_fit([self.index.folder], key, self._bank_training, self.settings.abstain_precision,
                                       writable)
         self._lock = threading.Lock()

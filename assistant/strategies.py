@@ -67,8 +67,6 @@ HEADER_OF = {"risk_factor": "risk_factors", "differential": "differential", "tre
              "site": "sites", "population": "population", "migration": "migration", "course": "course",
              "pathophysiology": "pathophysiology", "histology": "histology"}
 SUMMARY_BY_SCORE = True  # the one-line summary of a list puts the items nearest the question first
-LIST_INTENTS = {"risk_factors", "differential", "treatment", "sites", "population", "timeline", "pathophysiology",
-                "histology", "migration", "imaging_mri", "imaging_bone_scan", "imaging_dxa", "labs", "fluid_biopsy"}
 
 
 @dataclass

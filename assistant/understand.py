@@ -12,7 +12,7 @@ What it leaves out: searching passages (:mod:`assistant.retriever`), deciding to
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,7 +41,6 @@ class Query:
     matches: tuple[Match, ...] = ()   # nearest bank questions, best first
     targets: tuple[str, ...] = ()     # ids that the nearest answerable bank questions point to
     target_sim: float = 0.0           # similarity of the best answerable bank question
-    history: tuple[str, ...] = field(default=())  # earlier questions, resolved, oldest first
     worded: Intents | None = None     # the intents read from the wording alone (what the scope rules take)
 
     def best(self, answerable: bool) -> Match | None:
@@ -77,7 +76,7 @@ class Understander:
         # it refers to it would match the previous question again: no bank lead for it.
         targets, target_sim = self._targets(matches) if not followup else ((), 0.0)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
-                     target_sim, tuple(resolved_prev), worded)
+                     target_sim, worded)
 
     # -- what the bank adds ------------------------------------------------------------------
     def _vote(self, matches: tuple[Match, ...]) -> tuple[str | None, float]:
