@@ -75,6 +75,8 @@ class PatientFile:
         n = ordinal(question)
         f = fold(question)
         knee = {k for k, pat in _SIDES.items() if pat.search(f)}
+        if not knee and context:  # 'and at what dose?' after 'his left knee': the same knee
+            knee = {k for k, pat in _SIDES.items() if pat.search(fold(context))}
         on_knee = (lambda ev: ev.knee in knee) if len(knee) == 1 else (lambda ev: True)
         if dates:
             steps = self._steps(lambda ev: any(ev.date.startswith(d) or d.startswith(ev.date) for d in dates)
@@ -117,7 +119,10 @@ class PatientFile:
             # A drug or class named by prefix ('alendronat', 'calcitonine', 'l'anti-inflammatoire',
             # 'antalgique'), in the drug field or the wording; words most of his treatments share
             # ('traitement', 'épisode') name none of them.
-            named = self._naming(question, given) or (self._naming(context, given) if context else [])
+            # A dose is asked of a statement that gives one; the conversation names a drug only
+            # among those ('gauche' of 'his left knee' names his offloading, which has no dose).
+            dosed = [s for s in given if s.has_dose] if intents.has("dose") else given
+            named = self._naming(question, given) or (self._naming(context, dosed) if context else [])
             if not named and len(knee) == 1:  # 'how was his left knee treated?'
                 steps = self._steps(lambda ev: on_knee(ev) and ev.treatment is not None)
                 if steps:

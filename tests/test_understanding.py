@@ -38,14 +38,12 @@ def test_a_list_question_gets_its_list_in_the_opening(assistant, q, items):
     assert all(i in head for i in items), a.answer[:300]
 
 
-@pytest.mark.parametrize("lang, q", [("en", "And at what dose?"), pytest.param("fr", "Et à quelle dose ?", marks=(
-    pytest.mark.xfail(strict=True, reason="known gap: the French follow-up picks the third episode's offloading "
-                                          "step, not its alendronate dose")))])
+@pytest.mark.parametrize("lang, q", [("en", "And at what dose?"), ("fr", "Et à quelle dose ?")])
 def test_a_followup_carries_the_episode_over(assistant, lang, q):
     first = {"en": "What was the patient given for his left knee?",
              "fr": "Qu'a-t-on donné au patient pour son genou gauche ?"}[lang]
     a = assistant.ask(q, history=[first])
-    assert "10 mg" in a.answer
+    assert "10 mg" in a.answer[:300]  # his left knee's drug, not the first episode's list
     query = assistant.understand(q, history=[first])
     assert query.followup and query.lang == lang
 
