@@ -24,7 +24,7 @@ from .bank import Bank, load_bank
 from .embedders import get_embedder
 from .index import _atomic_write, load_or_build
 from .intents import detect_intents
-from .subject import detect_subject
+from .subject import detect_subject, named_outright
 from .knowledge import load_knowledge
 from .patient import PatientFile
 from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of the API)
@@ -119,7 +119,8 @@ class Assistant:
         X, y = [], []
         for i, e in enumerate(self.bank.entries):
             matches = self.bank.match(sims=sims[i], k=self.settings.bank_k)
-            subject, _ = self.understander._subject(detect_subject(e.text), tuple(matches), False)
+            subject, _ = self.understander._subject(detect_subject(e.text), tuple(matches), False,
+                                                    named_outright(e.text))
             _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]),
                                  subject)
             X.append(f)

@@ -88,3 +88,10 @@ def detect_subject(question: str, history: bool = False) -> Subject:
     if not history and p.past.search(f) and not p.literature.search(f):
         return "case"
     return None
+
+
+def named_outright(question: str) -> bool:
+    """The patient named, or a detail only his case has (its years, his knees, his age)."""
+    p = _patterns(str(knowledge_dir()))
+    f = " ".join(fold(question).split())
+    return bool((p.named.search(f) and not p.plural.search(f)) or p.case_detail.search(f))

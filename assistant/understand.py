@@ -21,7 +21,7 @@ from .conversation import resolve
 from .intents import Intents
 from .retriever import QueryError, Retriever
 from .settings import Settings
-from .subject import Subject, detect_subject
+from .subject import Subject, detect_subject, named_outright
 from .text import strip_topic_name
 
 HISTORY_TURNS = 4  # earlier questions a follow-up may lean on
@@ -70,7 +70,7 @@ class Understander:
         own = strip_topic_name(q)
         subject = detect_subject(resolved, history=intents.has("history"))
         matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
-        subject, asker = self._subject(subject, matches, followup)
+        subject, asker = self._subject(subject, matches, followup, named_outright(resolved))
         worded, intents = intents, self._intents(intents, matches)
         # A follow-up's own words ('and after that?') match bank questions of any topic, and with what
         # it refers to it would match the previous question again: no bank lead for it.
@@ -90,7 +90,8 @@ class Understander:
         label = max(weights, key=weights.get)
         return label, weights[label] / sum(weights.values())
 
-    def _subject(self, subject: Subject, matches: tuple[Match, ...], followup: bool) -> tuple[Subject, bool]:
+    def _subject(self, subject: Subject, matches: tuple[Match, ...], followup: bool,
+                 named: bool = True) -> tuple[Subject, bool]:
         label, share = self._vote(matches)
         if label is None or share < self.s.bank_subject_share or followup:
             return subject, False
@@ -98,6 +99,9 @@ class Understander:
             return "general", True
         if subject is None:
             return ("case" if label == "case" else "general"), False
+        if subject == "case" and label == "disease" and not named:
+            # A pronoun or a tense alone ('que se passe-t-il ?') against a clear vote of the bank
+            return "general", False
         return subject, False
 
     def _intents(self, intents: Intents, matches: tuple[Match, ...]) -> Intents:

@@ -64,3 +64,20 @@ def test_a_followup_does_not_repeat_the_previous_answer(assistant, turns):
     second = assistant.ask(turns[1], history=[turns[0]])
     assert second.answer.split("\n")[0] != first.answer.split("\n")[0]
     assert not assistant.understand(turns[1], history=[turns[0]]).targets  # no bank lead for a follow-up
+
+
+@pytest.mark.parametrize("lang, q", [
+    ("fr", "Selon l'hypothèse vasculaire, que se produit-il après la phase d'ischémie ?"),
+    ("fr", "Après injection de produit de contraste, l'œdème prend-il le contraste ?"),
+    ("en", "Which hypothesis was proposed to explain the bone loss?"),
+])
+def test_a_pronoun_or_a_tense_alone_does_not_make_it_his_case(assistant, lang, q):
+    # the wording rules read 'se produit-il' or 'was proposed' as the patient's; the bank's
+    # nearest questions say the disease, and nothing names him
+    query = assistant.understand(q)
+    assert query.lang == lang and query.subject == "general"
+
+
+@pytest.mark.parametrize("q", ["Que montrait son IRM ?", "What did his MRI show?", "L'IRM de M. CM montrait-elle un épanchement ?"])
+def test_his_own_questions_stay_his(assistant, q):
+    assert assistant.understand(q).subject == "case"
