@@ -25,6 +25,7 @@ from .statements import Statement
 from .strategies import STRATEGIES, Ask, overlap
 from .subject import Subject
 from .text import sentences, words
+from .understand import Entities, read_entities
 
 # The question bank's near-miss reasons -> the refusal said.
 REASON_OF = {"figure": "no_figure", "drug": "no_drug", "case_detail": "not_in_case", "site": "out_of_scope",
@@ -97,7 +98,8 @@ class Composer:
     # -- composition ------------------------------------------------------------------------
     def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str,
                 scores: tuple | None = None, row_of: dict[str, int] | None = None,
-                subject: Subject = None, lead: tuple[str, ...] = ()) -> Answer:
+                subject: Subject = None, lead: tuple[str, ...] = (), entities: Entities | None = None,
+                resolved_entities: Entities | None = None) -> Answer:
         """Pick what answers best among the retrieved paragraphs' sentences and statements.
 
         Every sentence and every statement (fact, timeline step) has its own embedding
@@ -106,8 +108,13 @@ class Composer:
         to a short list of statements of its category, a sentence to the best sentence or two,
         quoted from the source in the asker's language. ``lead`` (statement or paragraph ids the
         question bank says answer the question) opens the reply when they were retrieved.
+        ``entities`` and ``resolved_entities`` are the :class:`~assistant.understand.Query`'s (read
+        from ``question`` and ``resolved`` when not given).
         """
-        answer = self._compose(question, lang, intents, hits, resolved, scores, row_of, subject)
+        entities = read_entities(question) if entities is None else entities
+        resolved_entities = read_entities(resolved) if resolved_entities is None else resolved_entities
+        answer = self._compose(question, lang, intents, hits, resolved, scores, row_of, subject, entities,
+                               resolved_entities)
         return self._lead(answer, lead, lang, hits, intents, scores, row_of) if lead and not answer.abstained \
             else answer
 
@@ -116,11 +123,12 @@ class Composer:
         st = self._by_id.get(ref)
         return st.sources if st else ((ref,) if self.kb.has(ref) else ())
 
-    def _compose(self, question, lang, intents, hits, resolved, scores, row_of, subject) -> Answer:
+    def _compose(self, question, lang, intents, hits, resolved, scores, row_of, subject, entities,
+                 resolved_entities) -> Answer:
         if not hits:
             return self.refuse(question, lang, ScopeDecision(False, "no_passage"), resolved, intents)
         if scores is not None and row_of is not None:
-            ask = Ask(question, lang, intents, hits, resolved, scores, row_of, subject)
+            ask = Ask(question, lang, intents, hits, resolved, scores, row_of, subject, entities, resolved_entities)
             for strategy in self.strategies:
                 answer = strategy.answer(self, ask)
                 if answer is not None:

@@ -24,7 +24,7 @@ from .bank import Bank, load_bank
 from .embedders import get_embedder
 from .index import _atomic_write, load_or_build
 from .intents import detect_intents
-from .subject import detect_subject, named_outright
+from .subject import detect_subject, named_outright, refers_to_patient
 from .knowledge import load_knowledge
 from .patient import PatientFile
 from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of the API)
@@ -101,8 +101,10 @@ class Assistant:
 
         _atomic_json(Path(folder) / FILE, self.abstention.to_json())
 
-    def _signals(self, text: str, intents, lang: str, matches, best_dense: float, subject=None):
-        rules = self.scope.decide(text, intents, lang, best_dense=best_dense, embedder=self.embedder.id)
+    def _signals(self, text: str, intents, lang: str, matches, best_dense: float, subject=None,
+                 named_patient: bool | None = None):
+        rules = self.scope.decide(text, intents, lang, best_dense=best_dense, embedder=self.embedder.id,
+                                  named_patient=named_patient)
         if not rules.in_scope and rules.reason == "not_in_case" and subject != "case":
             # The rules read 'patient' in 'mon patient' as the report's; understanding says the
             # question is not about him, so his case's silence says nothing.
@@ -122,7 +124,7 @@ class Assistant:
             subject, _ = self.understander._subject(detect_subject(e.text), tuple(matches), False,
                                                     named_outright(e.text))
             _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]),
-                                 subject)
+                                 subject, refers_to_patient(e.text))
             X.append(f)
             y.append(not e.answerable)
         return np.asarray(X, dtype=float).reshape(-1, len(FEATURES)), np.asarray(y, dtype=bool)
@@ -131,10 +133,11 @@ class Assistant:
         """The scope decision for ``query`` and the model's probability that the source does not answer it."""
         text = query.resolved if query.followup else query.text
         worded = query.worded or query.intents
-        rules, f = self._signals(text, worded, query.lang, query.matches, best_dense, query.subject)
+        rules, f = self._signals(text, worded, query.lang, query.matches, best_dense, query.subject,
+                                 query.resolved_entities.named_patient)
         if rules.in_scope and query.followup:
             # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
-            own = self.scope.decide(query.text, worded, query.lang)
+            own = self.scope.decide(query.text, worded, query.lang, named_patient=query.entities.named_patient)
             if own.reason == "not_in_case":
                 rules = own
                 f[FEATURES.index("rules_refuse")] = 1.0
@@ -171,7 +174,11 @@ class Assistant:
             return self.composer.refuse(q, lang, decision, query.resolved, intents)
         targets = self._targets(query)
         prefer = {src for t in targets for src in self.composer.sources_of(t)}
-        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject, prefer=prefer)
+        # What the searched text names: the disease's name, dropped from ``focus`` and ``own``,
+        # names no date, ordinal, knee or episode.
+        entities = query.resolved_entities
+        hits = self.retriever.search(focus, k=self.settings.top_k, intents=intents, subject=subject, prefer=prefer,
+                                     entities=entities)
         # Further searches whose best passages join the hits (text, then search() keywords).
         searches: list[tuple[str, dict]] = []
         topics = intents.topics() - {"case"}
@@ -179,7 +186,7 @@ class Assistant:
             # defining passages (abstracts, conclusion, discussion) or keyword lists when asked
             searches.append((focus, {"topics": topics, "k": 5 if topics & {"definition", "names"} else 3}))
         if query.followup:  # the new words alone too: "and on the bone scan?" must not stay on the MRI
-            searches.append((query.own or q, {}))
+            searches.append((query.own or q, {"entities": query.entities}))
         if subject == "case":  # the patient's paragraphs, so his statements can be cited
             searches.append((focus, {"sections": CASE_SECTIONS, "k": 8}))
         if intents.has("definition"):  # 'what is it?': the passages that define it
@@ -187,13 +194,15 @@ class Assistant:
         if prefer:  # the paragraphs that the nearest bank questions' answers rest on
             searches.append((focus, {"only": prefer, "k": len(prefer)}))
         for text, kwargs in searches:
-            extra = self.retriever.search(text, **{"k": 3, "intents": intents, "subject": subject, **kwargs})
+            extra = self.retriever.search(text, **{"k": 3, "intents": intents, "subject": subject, "entities": entities,
+                                                   **kwargs})
             hits += [h for h in extra if h.paragraph_id not in {x.paragraph_id for x in hits}]
         if query.followup:
             own = self.retriever.score_chunks(query.own or q)
             scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))
         answer = self.composer.compose(q, lang, intents, hits, query.resolved, scores, self.retriever.row_of,
-                                       subject, lead=targets)
+                                       subject, lead=targets, entities=query.entities,
+                                       resolved_entities=query.resolved_entities)
         if not decision.in_scope:
             return self.composer.not_stated(answer, decision, intents)
         use_llm = self.settings.llm is not None if generate is None else generate

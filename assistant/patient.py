@@ -8,39 +8,28 @@ course), so it is chosen by structure rather than by similarity:
 - a modality ('his blood tests', 'la densitométrie') picks his findings of that modality;
 - risk factors, treatment (one drug when a drug is named), migration (the sequence of sites),
   course and diagnosis pick his statements of that kind.
-It returns ``None`` when nothing structured fits, and the caller falls back to ranking.
+It returns ``None`` when nothing structured fits, and the caller falls back to ranking. It
+reads the dates, ordinal, knees and episode that understanding found
+(:class:`~assistant.understand.Entities`), not the question again; the question's words are
+read only to name a drug.
 
 What it leaves out: wording and citations (:mod:`assistant.answer`), and questions about the
 disease in general.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .intents import MODALITIES, Intents
 from .knowledge import KnowledgeBase
-from .lexicon import alternation, lexicon
 from .statements import Statement
-from .text import STOPWORDS, fold, iso_dates, words
+from .text import STOPWORDS, words
 
-_LEX = lexicon()
-# 'the first / second / third / last': ordinal words of every language (``ordinals`` in
-# lang/<xx>/understand.yaml), checked in this order.
-_ORDINALS = tuple((n, rf"\b{alternation(_LEX.listed(f'ordinals.{key}'), literal=False)}\b")
-                  for n, key in ((0, "first"), (1, "second"), (2, "third"), (-1, "last")))
+if TYPE_CHECKING:  # understanding imports the retriever, which holds a PatientFile
+    from .understand import Entities
+
 COMMON_SHARE = 0.1  # a word in more than this share of all statements names no drug ('patient', 'episode')
-_EPISODE = re.compile(rf"\b{alternation(_LEX.listed('episode_words'), literal=False)}\b")
-# The words for each knee ('right', 'droit').
-_SIDES = {side: re.compile(rf"\b{alternation(said)}\b") for side, said in _LEX.keyed("sides").items()}
-
-
-def ordinal(question: str) -> int | None:
-    f = fold(question)
-    for n, pattern in _ORDINALS:
-        if re.search(pattern, f):
-            return n
-    return None
 
 
 class PatientFile:
@@ -65,18 +54,19 @@ class PatientFile:
     def _steps(self, keep) -> list[Statement]:
         return [st for ev, st in self.events if keep(ev)]
 
-    def pick(self, question: str, intents: Intents, context: str = "") -> tuple[list[Statement], str | None] | None:
+    def pick(self, entities: Entities, intents: Intents, text: str = "", context: str = "",
+             carried: Entities | None = None) -> tuple[list[Statement], str | None] | None:
         """(statements, header key) answering a question about the patient, or None.
 
-        ``context`` is the conversation the question continues (used only to name a drug)."""
+        ``entities`` are what the question names; ``text`` (its words) and ``context`` (the
+        conversation it continues) are read only to name a drug; ``carried`` are the entities of
+        the question with that conversation, whose knee holds when the question names none."""
         mods = intents.modalities()
         treatment = intents.has("treatment", "dose")
-        dates = iso_dates(question)
-        n = ordinal(question)
-        f = fold(question)
-        knee = {k for k, pat in _SIDES.items() if pat.search(f)}
-        if not knee and context:  # 'and at what dose?' after 'his left knee': the same knee
-            knee = {k for k, pat in _SIDES.items() if pat.search(fold(context))}
+        dates, n = entities.dates, entities.ordinal
+        knee = set(entities.knees)
+        if not knee and carried is not None:  # 'and at what dose?' after 'his left knee': the same knee
+            knee = set(carried.knees)
         on_knee = (lambda ev: ev.knee in knee) if len(knee) == 1 else (lambda ev: True)
         if dates:
             steps = self._steps(lambda ev: any(ev.date.startswith(d) or d.startswith(ev.date) for d in dates)
@@ -87,7 +77,7 @@ class PatientFile:
         if treatment and mods <= {"labs"} and (intents.has("dose") or not mods):
             mods = set()
         if n is not None:
-            if _EPISODE.search(f) and not mods:
+            if entities.episode and not mods:
                 episodes = sorted({ev.episode for ev, _ in self.events})
                 ep = episodes[n] if -len(episodes) <= n < len(episodes) else None
                 pool = self._steps(lambda ev: ev.episode == ep and (not treatment or ev.treatment is not None))
@@ -122,7 +112,7 @@ class PatientFile:
             # A dose is asked of a statement that gives one; the conversation names a drug only
             # among those ('gauche' of 'his left knee' names his offloading, which has no dose).
             dosed = [s for s in given if s.has_dose] if intents.has("dose") else given
-            named = self._naming(question, given) or (self._naming(context, dosed) if context else [])
+            named = self._naming(text, given) or (self._naming(context, dosed) if context else [])
             if not named and len(knee) == 1:  # 'how was his left knee treated?'
                 steps = self._steps(lambda ev: on_knee(ev) and ev.treatment is not None)
                 if steps:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from .patient import PatientFile
 from .statements import CASE_SECTIONS, build_statements
 from .subject import detect_subject
 from .text import detect_language, fold, iso_dates, stems, strip_topic_name, words
+
+if TYPE_CHECKING:
+    from .understand import Entities
 
 
 @dataclass
@@ -132,9 +136,11 @@ class Retriever:
     def search(self, query: str, k: int | None = None, langs: Iterable[str] = ("fr", "en"),
                sections: Iterable[str] | None = None, topics: Iterable[str] | None = None,
                intents: Intents | None = None, mode: str | None = None, subject: str | None = None,
-               prefer: Iterable[str] = (), only: Iterable[str] | None = None) -> list[Hit]:
+               prefer: Iterable[str] = (), only: Iterable[str] | None = None,
+               entities: Entities | None = None) -> list[Hit]:
         """Best paragraphs for ``query``; ``prefer`` boosts paragraph ids (the structure boost),
-        ``only`` restricts the search to paragraph ids."""
+        ``only`` restricts the search to paragraph ids. ``entities`` are what ``query`` names
+        (from its :class:`~assistant.understand.Query`); read from ``query`` when not given."""
         q = self.check_query(query)
         asked = q
         if subject is None:
@@ -147,7 +153,11 @@ class Retriever:
         intents = intents if intents is not None else detect_intents(q)
         preferred: set[str] = set(prefer)
         if subject == "case":
-            picked = self.patient.pick(asked, intents)
+            if entities is None:  # imported here: understanding imports the retriever
+                from .understand import read_entities
+
+                entities = read_entities(asked)
+            picked = self.patient.pick(entities, intents, asked)
             preferred |= {src for st in (picked[0] if picked else ()) for src in st.sources}
         if intents.has("definition") and asks_name_only(asked):
             preferred |= self._definitions

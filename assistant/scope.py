@@ -21,7 +21,7 @@ from .knowledge import KnowledgeBase
 from .document_terms import document_terms
 from .lexicon import alternation, lexicon
 from .statements import CASE_SECTIONS, Statement
-from .subject import detect_subject
+from .subject import refers_to_patient
 from .text import STOPWORDS, _stemmer, fold, sentences, strip_topic_name, words
 
 # Every language's words (assistant/lang/<xx>/understand.yaml), merged:
@@ -226,8 +226,11 @@ class Scope:
         return len(unknown) / max(1, len(sal)), foreign
 
     def decide(self, question: str, intents: Intents, lang: str = "en", best_dense: float | None = None,
-               embedder: str | None = None) -> ScopeDecision:
-        """Abstain or not. Word counts are taken without the disease's own name (every passage has it)."""
+               embedder: str | None = None, named_patient: bool | None = None) -> ScopeDecision:
+        """Abstain or not. Word counts are taken without the disease's own name (every passage has it).
+
+        ``named_patient`` is whether ``question`` names the reported patient (the
+        :class:`~assistant.understand.Query`'s entities say); read from ``question`` when not given."""
         floor = MIN_DENSE.get(embedder or "")
         if best_dense is not None and floor is not None and best_dense < floor:
             return ScopeDecision(False, "out_of_scope")
@@ -241,7 +244,7 @@ class Scope:
         # Asked of the patient first, so the refusal says what is missing from his case.
         # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
         # since 'what did synovial biopsy find?' asks the literature.
-        about_patient = detect_subject(question_all, history=True) == "case"
+        about_patient = refers_to_patient(question_all) if named_patient is None else named_patient
         if about_patient:
             subjects = [w for w in self.salient(question, cues=True) if w not in BODY
                         and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]

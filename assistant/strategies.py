@@ -25,6 +25,7 @@ from .text import sentences, words
 
 if TYPE_CHECKING:
     from .answer import Answer, Composer
+    from .understand import Entities
 
 # Which statements answer which intent, most specific first.
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -81,6 +82,8 @@ class Ask:
     scores: tuple
     row_of: dict[str, int]
     subject: Subject
+    entities: Entities           # what the question names
+    resolved_entities: Entities  # ... with what a follow-up refers to
 
     @property
     def allowed(self) -> dict[str, Hit]:
@@ -104,7 +107,8 @@ class PatientRecord(Strategy):
     def answer(self, c, a):
         if a.subject != "case":
             return None
-        picked = c.patient.pick(a.question, a.intents, context=a.resolved if a.resolved != a.question else "")
+        context = a.resolved if a.resolved != a.question else ""
+        picked = c.patient.pick(a.entities, a.intents, a.question, context=context, carried=a.resolved_entities)
         if not picked:
             return None
         allowed = a.allowed

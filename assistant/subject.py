@@ -9,7 +9,9 @@ and the years of his course are read from ``knowledge/``):
   or one of his knees ('right knee', 'genou gauche');
 - the disease in general: 'in general', 'habituellement', 'typically', 'in this disease',
   'dans cette pathologie', a question about oneself ('my knee', 'mon genou', 'should I').
-When both kinds are present, the patient wins only when named outright.
+When both kinds are present, the patient wins only when named outright. :func:`named_outright`
+(his name or a detail only his case has) lets understanding overrule a pronoun or a tense alone;
+:func:`refers_to_patient` is the reading the scope rules take (tense ignored).
 
 What it leaves out: intents (:mod:`assistant.intents`) and history: the history of the disease
 ('first described in 1959', 'a été découverte') is past tense about no patient, so the caller
@@ -88,6 +90,14 @@ def detect_subject(question: str, history: bool = False) -> Subject:
     if not history and p.past.search(f) and not p.literature.search(f):
         return "case"
     return None
+
+
+def refers_to_patient(question: str) -> bool:
+    """Whether the wording points at the reported patient ('the patient', 'il', 'M. CM', his knee;
+    what the scope's patient rules take): a past tense alone does not count there, since 'what did
+    synovial biopsy find?' asks the literature. Broader than :func:`named_outright` (a pronoun
+    counts), narrower than :func:`detect_subject` (the tense does not)."""
+    return detect_subject(question, history=True) == "case"
 
 
 def named_outright(question: str) -> bool:

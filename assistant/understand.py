@@ -1,32 +1,122 @@
 """Understand a question once: one typed :class:`Query` that retrieval, scope and composition read.
 
 What it does: checks the text, detects its language, resolves a follow-up against the turns
-before it (their entities carry over: "his left knee" then "at what dose?"), reads its intents
-and whom it is about, and matches it against the question bank (:mod:`assistant.bank`). The
-bank's nearest labelled questions add what the wording rules miss: whom a question is about
-("my patient" is not the report's patient), what it asks, and which facts, timeline steps or
-paragraphs answer it (``targets``), with their similarities kept for the abstention decision.
+before it ("et chez la femme enceinte ?", "what dose was he given?": the text to search is the
+new question then the previous one, and the previous intents of a family the new question does
+not replace carry over), reads its intents (:mod:`assistant.intents`), whom it is about
+(:mod:`assistant.subject`) and the :class:`Entities` it names (dates, an ordinal, the patient's
+knees, an episode, the patient himself), and matches it against the question bank
+(:mod:`assistant.bank`). The bank's nearest labelled questions add what the wording rules miss:
+whom a question is about ("my patient" is not the report's patient), what it asks, and which
+facts, timeline steps or paragraphs answer it (``targets``), with their similarities kept for
+the abstention decision.
 
-What it leaves out: searching passages (:mod:`assistant.retriever`), deciding to abstain
-(:mod:`assistant.abstain`) and composing (:mod:`assistant.answer`).
+What it leaves out: storing the conversation (the caller passes the previous questions),
+searching passages (:mod:`assistant.retriever`), deciding to abstain (:mod:`assistant.abstain`,
+:mod:`assistant.scope`) and composing (:mod:`assistant.answer`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .bank import Bank, Match
-from .conversation import resolve
-from .intents import Intents
+from .intents import Intents, detect_intents
+from .lexicon import alternation, lexicon
 from .retriever import QueryError, Retriever
 from .settings import Settings
-from .subject import Subject, detect_subject, named_outright
-from .text import strip_topic_name
+from .subject import Subject, detect_subject, named_outright, refers_to_patient
+from .text import fold, iso_dates, strip_topic_name, words
 
 HISTORY_TURNS = 4  # earlier questions a follow-up may lean on
 
+_LEX = lexicon()
+# How a follow-up opens ('et ', 'what about') and the pronouns that lean on the previous
+# question, in every language (``followup_openers``, ``pronouns`` in lang/<xx>/understand.yaml).
+_STARTS = _LEX.listed("followup_openers")
+_PRONOUNS = _LEX.union("pronouns")
+# Intents that stand for one another: a follow-up asking one of them replaces the others.
+_FAMILIES = (
+    {"imaging_mri", "imaging_bone_scan", "imaging_dxa", "imaging_radiograph", "labs", "fluid_biopsy"},
+    {"risk_factors", "population", "sites"},
+    {"course", "migration"},
+    {"pathophysiology", "histology"},
+)
+# 'the first / second / third / last': ordinal words of every language (``ordinals``), checked
+# in this order; the words for each knee ('right', 'droit'); an episode ('flare', 'poussée').
+_ORDINALS = tuple((n, re.compile(rf"\b{alternation(_LEX.listed(f'ordinals.{key}'), literal=False)}\b"))
+                  for n, key in ((0, "first"), (1, "second"), (2, "third"), (-1, "last")))
+_SIDES = {side: re.compile(rf"\b{alternation(said)}\b") for side, said in _LEX.keyed("sides").items()}
+_EPISODE = re.compile(rf"\b{alternation(_LEX.listed('episode_words'), literal=False)}\b")
 
+
+# -- entities ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entities:
+    """What a text names that picks the patient's records (:mod:`assistant.patient`) and the
+    scope's patient rules (:mod:`assistant.scope`) read."""
+
+    dates: tuple[str, ...] = ()           # ISO prefixes: '2018-06-09', '2018-06' (:func:`~assistant.text.iso_dates`)
+    ordinal: int | None = None            # 0 first, 1 second, 2 third, -1 last
+    knees: frozenset[str] = frozenset()   # side keys of ``sides`` ('right', 'left')
+    episode: bool = False                 # an episode word ('the second flare')
+    named_patient: bool = False           # it points at the patient (:func:`~assistant.subject.refers_to_patient`)
+
+
+def ordinal(text: str) -> int | None:
+    f = fold(text)
+    return next((n for n, pattern in _ORDINALS if pattern.search(f)), None)
+
+
+def read_entities(text: str) -> Entities:
+    f = fold(text)
+    return Entities(tuple(iso_dates(text)), ordinal(text), frozenset(k for k, p in _SIDES.items() if p.search(f)),
+                    bool(_EPISODE.search(f)), refers_to_patient(text))
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+def is_followup(question: str, previous: str | None) -> bool:
+    if not previous:
+        return False
+    toks = words(question)
+    if fold(question).strip().startswith(_STARTS):
+        return True
+    own = [t for t in toks if len(t) > 3]
+    if len(own) <= 2 or (any(t in _PRONOUNS for t in toks) and len(own) <= 4):
+        return True
+    # 'quelle dose pour l'anti-inflammatoire ?' after a question about the patient: his dose.
+    return (detect_intents(question).has("dose", "duration") and detect_subject(question) is None
+            and detect_subject(previous) == "case")
+
+
+def merge_intents(new: Intents, previous: Intents) -> Intents:
+    scores = dict(new.scores)
+    for name, score in previous.scores.items():
+        if name in scores:
+            continue
+        fam = next((f for f in _FAMILIES if name in f), None)
+        if fam and fam & new.names:
+            continue  # "and on the bone scan?" replaces MRI; it does not add to it
+        scores[name] = score * 0.5
+    return Intents(scores)
+
+
+def resolve(question: str, history: list[str] | None, focus=lambda text: text) -> tuple[str, Intents, bool]:
+    """(text to search, intents, whether it was a follow-up).
+
+    ``focus`` maps a text to what intents are read from (the API drops the disease's own name,
+    so 'transient migratory osteoporosis' does not read as a question about migration).
+    """
+    intents = detect_intents(focus(question))
+    previous = history[-1] if history else None
+    if not is_followup(question, previous):
+        return question, intents, False
+    return f"{question} {previous}", merge_intents(intents, detect_intents(focus(previous))), True
+
+
+# -- the query --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Query:
     text: str                 # the question as asked (checked, whitespace collapsed)
@@ -42,6 +132,10 @@ class Query:
     targets: tuple[str, ...] = ()     # ids that the nearest answerable bank questions point to
     target_sim: float = 0.0           # similarity of the best answerable bank question
     worded: Intents | None = None     # the intents read from the wording alone (what the scope rules take)
+    entities: Entities = Entities()   # what ``text`` names
+    # What ``resolved`` names: a follow-up's previous question too (his knee carries over to
+    # 'and at what dose?'); the same record as ``entities`` when the question stands alone.
+    resolved_entities: Entities = Entities()
 
     def best(self, answerable: bool) -> Match | None:
         return next((m for m in self.matches if m.entry.answerable == answerable), None)
@@ -68,6 +162,8 @@ class Understander:
         resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
         focus = strip_topic_name(resolved)
         own = strip_topic_name(q)
+        entities = read_entities(q)
+        resolved_entities = read_entities(resolved) if followup else entities
         subject = detect_subject(resolved, history=intents.has("history"))
         matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
         subject, asker = self._subject(subject, matches, followup, named_outright(resolved))
@@ -76,7 +172,7 @@ class Understander:
         # it refers to it would match the previous question again: no bank lead for it.
         targets, target_sim = self._targets(matches) if not followup else ((), 0.0)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
-                     target_sim, worded)
+                     target_sim, worded, entities, resolved_entities)
 
     # -- what the bank adds ------------------------------------------------------------------
     def _vote(self, matches: tuple[Match, ...]) -> tuple[str | None, float]:

@@ -8,8 +8,9 @@ import pytest
 
 from assistant.intents import detect_intents
 from assistant.knowledge import load_knowledge
-from assistant.patient import PatientFile, ordinal
+from assistant.patient import PatientFile
 from assistant.statements import build_statements
+from assistant.understand import ordinal, read_entities
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ def statements(kb):
 @pytest.fixture(scope="module")
 def pick(kb, statements):
     pf = PatientFile(kb, statements)
-    return lambda q: pf.pick(q, detect_intents(q))
+    return lambda q: pf.pick(read_entities(q), detect_intents(q), q)
 
 
 @pytest.fixture(scope="module")
