@@ -157,6 +157,24 @@ class Definitions(Strategy):
         return c._from_statements(a.question, a.lang, a.intents, a.hits, allowed, defs[:2], None, a.resolved)
 
 
+def relevance(scores, lex_weight: float = LEX_WEIGHT):
+    """rows -> the best of cosine + ``lex_weight`` x normalised BM25 over those index rows (-9: none)."""
+    dense, lex = scores
+    lex_max = float(lex.max()) or 1.0
+
+    def rel(rows: list[int | None]) -> float:
+        rows = [r for r in rows if r is not None]
+        return max((float(dense[r]) + lex_weight * float(lex[r]) / lex_max for r in rows), default=-9.0)
+
+    return rel
+
+
+def statement_rows(st, row_of: dict[str, int]) -> list[int | None]:
+    """The index rows of a statement's views in both languages (keyed by its first source, see chunks.py)."""
+    kind = "t" if st.category == "timeline" else "f"
+    return [row_of.get(f"{st.sources[0]}:{lg}:{kind}:{st.id}") for lg in ("fr", "en")]
+
+
 class Ranked(Strategy):
     """Every statement and sentence of the hits scored against the question; the best decides the
     form: a statement leads to a list of its siblings (or stands alone), a sentence to the best one or two."""
@@ -166,8 +184,6 @@ class Ranked(Strategy):
 
         question, lang, intents, hits, resolved, row_of, subject = (a.question, a.lang, a.intents, a.hits,
                                                                     a.resolved, a.row_of, a.subject)
-        dense, lex = a.scores
-        lex_max = float(lex.max()) or 1.0
         allowed = a.allowed
         case = subject == "case" if subject else intents.has("timeline")
         case_bonus = SUBJECT_BONUS if subject else CASE_BONUS
@@ -178,11 +194,7 @@ class Ranked(Strategy):
             wanted.discard("migration")  # 'how long does it last?' asks the course, not the interval between sites
         modalities = intents.modalities()
 
-        def rel(rows: list[int]) -> float:
-            rows = [r for r in rows if r is not None]
-            if not rows:
-                return -9.0
-            return max(float(dense[r]) + LEX_WEIGHT * float(lex[r]) / lex_max for r in rows)
+        rel = relevance(a.scores)
 
         items: list[tuple[float, str, object]] = []
         for st in c.statements:
@@ -193,8 +205,7 @@ class Ranked(Strategy):
             # only questions about him.
             if st.is_case and (subject == "general" or (st.category == "timeline" and not case)):
                 continue
-            kind = "t" if st.category == "timeline" else "f"
-            r = rel([row_of.get(f"{st.sources[0]}:{lg}:{kind}:{st.id}") for lg in ("fr", "en")])
+            r = rel(statement_rows(st, row_of))
             if st.category in wanted:
                 r += CATEGORY_BONUS
                 if modalities and st.modality in modalities:
