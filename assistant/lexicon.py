@@ -77,6 +77,7 @@ class SubjectWords(_Strict):
     """Regex alternatives (folded text) telling whom a question is about; see subject.py."""
     patient_named: list[str]
     patients_plural: list[str]
+    others_patient: list[str]
     general: list[str]
     asker: list[str]
     person_pronouns: list[str]

@@ -239,7 +239,8 @@ class Scope:
         # An unknown word is 'foreign' (a subject the source never treats: another disease, a drug
         # it never names) when it is rare in everyday language and no typo of a common word;
         # ordinary words ('initial', 'found', 'taux') and typos are not.
-        foreign = [w for w in self.salient(question_all) if not self._known(w, self.vocab)
+        # The disease's own names are never foreign, whether the source spells them ('TMO') or not.
+        foreign = [w for w in self.salient(question) if not self._known(w, self.vocab)
                    and not _ordinary(originals.get(w, w), lang)]
         # Asked of the patient first, so the refusal says what is missing from his case.
         # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,

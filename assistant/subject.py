@@ -35,6 +35,7 @@ Subject = Literal["case", "general"] | None
 @dataclass(frozen=True)
 class _Patterns:
     named: re.Pattern  # the patient named outright ('patient', 'M. CM', 'this case')
+    others: re.Pattern  # someone else's patient or anyone ('my patient', 'un patient'): not him
     plural: re.Pattern  # patients in the plural: the disease's, not the reported one
     general: re.Pattern  # 'in general', 'typically', plural patients, the asker ('my', 'should I')
     pronoun: re.Pattern  # a third-person pronoun of a person
@@ -62,6 +63,7 @@ def _patterns(root: str) -> _Patterns:
         + alternation(ages, literal=False)
     return _Patterns(
         named=re.compile(rf"\b{alternation(lex.listed('subject.patient_named') + tuple(titles), literal=False)}\b"),
+        others=re.compile(rf"\b{alt('others_patient')}\b"),
         plural=re.compile(rf"\b{alt('patients_plural')}\b"),
         general=re.compile(rf"\b(?:{alt('general')}|{alt('patients_plural')}|{alt('asker')})\b"),
         pronoun=re.compile(rf"(?<![-\w]){alt('person_pronouns')}\b|{alt('pronoun_patterns')}"),
@@ -74,13 +76,21 @@ def _patterns(root: str) -> _Patterns:
     )
 
 
+def _folded(question: str, p: _Patterns) -> tuple[str, bool]:
+    """The folded question without the mentions of someone else's patient, and whether it had one
+    ('mon patient' names the asker's patient, so 'patient' there is no sign of the reported one)."""
+    f = " ".join(fold(question).split())
+    g = p.others.sub(" ", f)
+    return g, g != f
+
+
 def detect_subject(question: str, history: bool = False) -> Subject:
     p = _patterns(str(knowledge_dir()))
-    f = " ".join(fold(question).split())
+    f, others = _folded(question, p)
     if p.named.search(f) and not p.plural.search(f):
         return "case"
     # 'What does scintigraphy show in transient osteoporosis?' asks of the disease.
-    if p.general.search(f) or names_topic(f):
+    if others or p.general.search(f) or names_topic(f):
         return "general"
     if p.pronoun.search(f) or p.case_detail.search(f):
         return "case"
@@ -103,5 +113,5 @@ def refers_to_patient(question: str) -> bool:
 def named_outright(question: str) -> bool:
     """The patient named, or a detail only his case has (its years, his knees, his age)."""
     p = _patterns(str(knowledge_dir()))
-    f = " ".join(fold(question).split())
+    f, _ = _folded(question, p)
     return bool((p.named.search(f) and not p.plural.search(f)) or p.case_detail.search(f))

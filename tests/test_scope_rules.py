@@ -79,6 +79,9 @@ def test_refused_with_the_reason_that_says_what_is_missing(assistant, q, lang, r
         strict=True, reason="regression of the glossary fix (issue 12): 'tombé'/'cogné' are no longer synonyms of "
                             "'traumatisme', so the scope rules find no word of the case and refuse; the case says "
                             "'sans facteur traumatique reconnu'")),
+    # The disease's abbreviations are its names, even one the source never writes ('TMO').
+    ("Causes of TMO?", "en"),
+    ("TMO : physiopathologie ?", "fr"),
 ])
 def test_lay_or_terse_answerable_questions_are_not_refused(assistant, q, lang):
     a = assistant.ask(q)

@@ -114,3 +114,24 @@ def test_general_markers_win_over_tense_and_pronouns(q):
 def test_plain_present_tense_question_is_unsaid(q):
     assert detect_subject(q) is None
     assert detect_subject(q, history=True) is None
+
+
+@pytest.mark.parametrize("q", [
+    "Ma patiente a une ostéopénie : est-ce que ça favorise la maladie ?",
+    "Chez un patient qui boite depuis une semaine, faut-il penser à cette maladie ?",
+    "Si quelqu'un a eu une ostéoporose de hanche, quelle articulation peut suivre ?",
+    "My patient had a bone scan yesterday: is it positive early in this disease?",
+    "Could a patient who was pregnant last year get this again?",
+    "What should I tell someone whose knee MRI showed marrow edema?",
+])
+def test_someone_elses_patient_is_not_the_reported_one(q):
+    """'mon patient', 'a patient', 'someone' name the asker's patient or anyone: the disease in general."""
+    assert detect_subject(q) == "general"
+
+
+@pytest.mark.parametrize("q", ["Notre patient a-t-il reçu de la calcitonine ?",
+                               "Which knee did our patient injure first?",
+                               "My colleague asks: what did Mr CM receive?"])
+def test_the_reports_own_patient_stays_the_case(q):
+    """Case reports call theirs 'our patient'; naming him wins over another mention."""
+    assert detect_subject(q) == "case"
