@@ -93,8 +93,14 @@ class Settings(BaseModel):
     # ``abstain_threshold`` overrides it.
     abstain_precision: float = Field(default=0.75, gt=0, le=1)
     abstain_threshold: float | None = Field(default=None, ge=0, le=1)
-    # Whether a refusal of the wording rules (assistant/scope.py) stands whatever the model says.
+    # Whether a refusal of the wording rules (assistant/scope.py) stands against the model ...
     abstain_rules_veto: bool = True
+    # ... when the model gives the refusal at least this probability (a dose or duration the source never
+    # gives for a drug is refused at any probability). Under it, the model's confidence
+    # that the source answers wins over a word the rules do not know ('posologie', '1re', 'brought').
+    # Measured on the dev sets (README): 0.25 lifts heldout5 0.905 -> 0.924 and heldout6 0.867 -> 0.900
+    # with their refusal recall unchanged; it costs the rule-tuned questions.jsonl refusals (0.93 -> 0.79).
+    abstain_rules_floor: float = Field(default=0.25, ge=0, le=1)
     # Input limits: longer questions are refused with a message, not truncated silently.
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     llm: LLMSettings | None = None

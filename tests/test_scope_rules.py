@@ -104,3 +104,33 @@ def test_a_value_asked_of_the_patient_needs_a_figure_in_his_case(assistant, q, l
     else:
         assert "26" in a.answer
     _answered_in(a, lang)
+
+
+_UNKNOWN_WORD_BUT_ANSWERED = [
+    ("Quelle posologie d'alendronate a reçu M. CM ?", "fr"),
+    ("Bio du patient au départ ?", "fr"),
+    ("Mr CM: alendronate posology?", "en"),
+]
+
+
+@pytest.mark.parametrize("q,lang", _UNKNOWN_WORD_BUT_ANSWERED)
+def test_a_word_the_rules_do_not_know_does_not_refuse_what_the_model_answers(assistant, q, lang):
+    """The rules read 'posologie' or 'bio' as a detail missing from his case; the calibrated model is
+    confident the source answers, and under ``abstain_rules_floor`` it wins."""
+    a = assistant.ask(q)
+    assert not a.abstained and a.reason == "ok", a.answer
+    _answered_in(a, lang)
+
+
+def test_without_the_floor_the_rules_refuse_them_again():
+    """The floor, not another change, is what answers them: at 0 the rules' veto is back."""
+    from assistant import Assistant
+    from assistant.settings import Settings
+
+    strict = Assistant(Settings(abstain_rules_floor=0.0))
+    assert any(strict.ask(q).abstained for q, _ in _UNKNOWN_WORD_BUT_ANSWERED)
+
+
+@pytest.mark.parametrize("q", ["Quelle était la profession de M. CM ?", "What did Mr CM do for a living?"])
+def test_a_detail_never_given_is_still_refused(assistant, q):
+    assert assistant.ask(q).abstained
