@@ -123,6 +123,8 @@ def test_plain_present_tense_question_is_unsaid(q):
     "My patient had a bone scan yesterday: is it positive early in this disease?",
     "Could a patient who was pregnant last year get this again?",
     "What should I tell someone whose knee MRI showed marrow edema?",
+    "Is the usual patient with this a man or a woman?",
+    "À quoi ressemble le patient type de cette maladie ?",
 ])
 def test_someone_elses_patient_is_not_the_reported_one(q):
     """'mon patient', 'a patient', 'someone' name the asker's patient or anyone: the disease in general."""
