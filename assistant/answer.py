@@ -14,6 +14,7 @@ What it leaves out: retrieval, language-model generation (:mod:`assistant.genera
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from .intents import Intents
 from .knowledge import KnowledgeBase, SECTION_LABELS
@@ -75,6 +76,7 @@ class Answer:
         return d
 
 
+@lru_cache(maxsize=4096)  # the same statements are quoted from the same paragraphs again and again
 def best_quote(paragraph_text: str, statement_text: str) -> str:
     """The paragraph's sentence that best supports a statement (the quote a citation shows)."""
     sents = sentences(paragraph_text)

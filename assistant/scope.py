@@ -137,6 +137,9 @@ class Scope:
             for sent in sentences(p.text(lang))]
         self._case_words = tuple(w for w in self.case_vocab if not w.startswith("~"))
         self._vocab_list = sorted(w for w in self.vocab if not w.startswith("~") and len(w) >= 4)
+        # difflib over the whole list costs ~1 ms a word (a tenth of ask()'s Python time), and the
+        # list is fixed from here on (the bank's words join ``vocab``, not it): remember, bounded.
+        self._typo_of_known = lru_cache(maxsize=4096)(self._typo_of_known)
         all_cues = cues(kb)
         cue_words = {w for said in all_cues.values() for c in said for w in words(c)}
         # Words naming the disease itself or its general notions never make a question 'not in the case'.
@@ -179,8 +182,12 @@ class Scope:
         if prefix and len(w) >= 7 and f"~p:{w[:6]}" in vocab:
             return True
         if fuzzy and len(w) >= 6 and vocab is self.vocab:  # typos: 'osteoprosis', 'patien'
-            return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86 if len(w) >= 7 else 0.92))
+            return self._typo_of_known(w)
         return False
+
+    def _typo_of_known(self, w: str) -> bool:
+        """Whether ``w`` is close to a word of the source (one typo or so)."""
+        return bool(difflib.get_close_matches(w, self._vocab_list, n=1, cutoff=0.86 if len(w) >= 7 else 0.92))
 
     def _in_case(self, w: str) -> bool:
         if self._known(w, self.case_vocab, fuzzy=False) or self._known(w, self.neutral_vocab, fuzzy=False):
