@@ -24,6 +24,7 @@ from .index import VectorIndex
 from .intents import Intents, asks_name_only, detect_intents
 from .knowledge import KnowledgeBase
 from .lexical import BM25Index, query_tokens
+from .memo import LRU
 from .settings import Settings
 from .patient import PatientFile
 from .statements import CASE_SECTIONS, build_statements
@@ -63,10 +64,19 @@ class Retriever:
         self.kb, self.embedder, self.index, self.settings = kb, embedder, index, settings
         self.chunks = index.chunks
         self.bm25 = BM25Index(self.chunks)
-        self._qcache: dict[str, np.ndarray] = {}
+        # Query vectors (key: the text) and chunk scores (key: (text, mode)) of recent texts.
+        self._qcache = LRU(settings.query_cache)
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
         self._lang_of = np.array([c.lang for c in self.chunks])
         self._para_of = [c.paragraph_id for c in self.chunks]
+        # Per chunk, computed once: what the filters of search() test and a sentence view's
+        # (language, position) key (building them per search was a fifth of its time).
+        self._section_of = np.array([c.section for c in self.chunks], dtype=object)
+        self._para_arr = np.array(self._para_of, dtype=object)
+        self._not_title = np.array([c.section != "title" for c in self.chunks], dtype=bool)
+        self._topic_sets = [frozenset(c.topics) for c in self.chunks]
+        self._sent_key = [(c.lang, int(c.id.rsplit(":s", 1)[1])) if c.kind == "sentence" else None
+                          for c in self.chunks]
         fr_vocab = {w for p in kb.paragraphs for w in words(p.fr)}
         en_vocab = {w for p in kb.paragraphs for w in words(p.en)}
         self.lang_vocab = (frozenset(fr_vocab - en_vocab), frozenset(en_vocab - fr_vocab))
@@ -114,13 +124,23 @@ class Retriever:
         vec = self._qcache.get(q)
         if vec is None:
             vec = self.embedder.embed_query(q)
-            if len(self._qcache) > 512:
-                self._qcache.clear()
-            self._qcache[q] = vec
+            vec.setflags(write=False)  # shared by every caller of the cache
+            self._qcache.put(q, vec)
         return vec
 
     def score_chunks(self, q: str, mode: str = "rrf") -> tuple[np.ndarray, np.ndarray]:
-        """Dense cosine and BM25 score of every chunk (paragraphs, sentences, fact views)."""
+        """Dense cosine and BM25 score of every chunk (paragraphs, sentences, fact views);
+        read-only arrays, remembered per text (one question searches the same text several times)."""
+        key = (q, mode)
+        pair = self._qcache.get(key)
+        if pair is None:
+            pair = self._score_chunks(q, mode)
+            for a in pair:
+                a.setflags(write=False)
+            self._qcache.put(key, pair)
+        return pair
+
+    def _score_chunks(self, q: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
         zeros = np.zeros(len(self.chunks), dtype="float32")
         dense = self.index.all_scores(self.query_vector(q)) if mode in ("rrf", "dense") else zeros
         if mode in ("rrf", "bm25"):
@@ -161,33 +181,33 @@ class Retriever:
             preferred |= {src for st in (picked[0] if picked else ()) for src in st.sources}
         if intents.has("definition") and asks_name_only(asked):
             preferred |= self._definitions
-        mask = np.isin(self._lang_of, list(langs))
+        mask = np.isin(self._lang_of, list(langs)) & self._not_title
         if sections is not None:
-            secs = set(sections)
-            mask &= np.array([c.section in secs for c in self.chunks])
+            mask &= np.isin(self._section_of, list(set(sections)))
         if topics is not None:
             tops = set(topics)
-            mask &= np.array([bool(tops & set(c.topics)) for c in self.chunks])
-        mask &= np.array([c.section != "title" for c in self.chunks])
+            mask &= np.array([not tops.isdisjoint(t) for t in self._topic_sets], dtype=bool)
         if only is not None:
-            keep = set(only)
-            mask &= np.array([c.paragraph_id in keep for c in self.chunks])
+            mask &= np.isin(self._para_arr, list(set(only)))
 
-        dense, lex = self.score_chunks(q, mode)
+        dense_arr, lex_arr = self.score_chunks(q, mode)
+        # Python floats: the same values as the float32 entries, read far faster one by one.
+        dense, lex = dense_arr.tolist(), lex_arr.tolist()
 
         # Best chunk per paragraph, per signal.
         best_d: dict[str, tuple[float, int]] = {}
         best_b: dict[str, tuple[float, int]] = {}
         sent: dict[str, dict[tuple[str, int], float]] = {}
-        for i in np.nonzero(mask)[0]:
+        for i in np.nonzero(mask)[0].tolist():
             pid = self._para_of[i]
-            if dense[i] > best_d.get(pid, (-9.0, -1))[0]:
-                best_d[pid] = (float(dense[i]), int(i))
-            if lex[i] > best_b.get(pid, (-1.0, -1))[0]:
-                best_b[pid] = (float(lex[i]), int(i))
-            c = self.chunks[i]
-            if c.kind == "sentence":
-                sent.setdefault(pid, {})[(c.lang, int(c.id.rsplit(":s", 1)[1]))] = float(dense[i]) + 0.02 * float(lex[i])
+            d, b = dense[i], lex[i]
+            if d > best_d.get(pid, (-9.0, -1))[0]:
+                best_d[pid] = (d, i)
+            if b > best_b.get(pid, (-1.0, -1))[0]:
+                best_b[pid] = (b, i)
+            skey = self._sent_key[i]
+            if skey is not None:
+                sent.setdefault(pid, {})[skey] = d + 0.02 * b
         if not best_d:
             return []
         pids = list(best_d)

@@ -75,6 +75,9 @@ class Settings(BaseModel):
     # Boost of the paragraphs the knowledge base's structure points to (the patient's step asked, definitions).
     structure_boost: float = Field(default=0.6, ge=0)
     glossary_expansion: bool = True
+    # Query texts whose vector and chunk scores are remembered (bounded LRU; 0: none). One question
+    # searches the same text up to six times, and a chat repeats itself.
+    query_cache: int = Field(default=512, ge=0, le=100_000)
     # Drop the disease's own name before matching: every passage is about it.
     strip_topic_name: bool = True
     # Question bank (cosines of the default embedder; other embedders have other scales).
