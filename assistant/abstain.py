@@ -28,7 +28,7 @@ from .text import content_words
 
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
             "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable")
-FEATURE_VERSION = 8  # 7: someone else's patient is not the reported one; naming the disease is in scope; 8: nor the typical one
+FEATURE_VERSION = 8  # 7: someone else's patient is not the reported one, the disease's names are never foreign; 8: nor is the typical patient
 FILE = "abstain.json"
 NEIGHBOURS = 5
 

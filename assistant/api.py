@@ -63,9 +63,6 @@ def _atomic_json(path: Path, obj: dict) -> None:
     _atomic_write(path, json.dumps(obj, indent=1).encode())
 
 
-STRUCTURAL_REASONS = ("no_dose", "no_duration")  # scope refusals read off the statements, not the wording
-
-
 class Assistant:
     """Load once, ask many times. Thread-safe for concurrent ``ask`` calls."""
 
@@ -149,10 +146,9 @@ class Assistant:
         p = self.abstention.probability(f)
         threshold = self.settings.abstain_threshold
         threshold = self.abstention.threshold if threshold is None else threshold
-        # A dose or duration asked of a drug whose every statement lacks one is read off the knowledge,
-        # not guessed from words: that refusal stands at any probability.
+        # A refusal read off the knowledge (no dose given for that drug) stands at any probability.
         rules_stand = self.settings.abstain_rules_veto and (
-            p >= self.settings.abstain_rules_floor or rules.reason in STRUCTURAL_REASONS)
+            p >= self.settings.abstain_rules_floor or rules.from_knowledge)
         if p < threshold and (rules.in_scope or not rules_stand):
             return ScopeDecision(True, "ok", rules.words if rules.in_scope else ()), p
         if not rules.in_scope:

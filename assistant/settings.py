@@ -101,8 +101,8 @@ class Settings(BaseModel):
     # ... when the model gives the refusal at least this probability (a dose or duration the source never
     # gives for a drug is refused at any probability). Under it, the model's confidence
     # that the source answers wins over a word the rules do not know ('posologie', '1re', 'brought').
-    # Measured on the dev sets (README): 0.25 lifts heldout5 0.905 -> 0.924 and heldout6 0.867 -> 0.900
-    # with their refusal recall unchanged; it costs the rule-tuned questions.jsonl refusals (0.93 -> 0.79).
+    # Measured on the dev sets (README, session 5): 0.25 lifts heldout5 0.905 -> 0.924 and heldout6
+    # 0.867 -> 0.900 with their refusal recall unchanged; floors of 0.2-0.3 gave the same.
     abstain_rules_floor: float = Field(default=0.25, ge=0, le=1)
     # Input limits: longer questions are refused with a message, not truncated silently.
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
