@@ -15,15 +15,13 @@ What it leaves out: the wording of a refusal (:mod:`assistant.answer`) and the r
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .model_file import read_current, write
 from .text import content_words
 
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
@@ -128,25 +126,9 @@ def fit(X: np.ndarray, y: np.ndarray, target_precision: float, key: str) -> Abst
 def load_or_fit(folders: Sequence[Path | None], key: str, make_training: Callable[[], tuple[np.ndarray, np.ndarray]],
                 target_precision: float, write_to: Path | None) -> AbstentionModel:
     """The model saved in the first of ``folders`` that has a current one, else a new fit saved to ``write_to``."""
-    for folder in folders:
-        if folder is None:
-            continue
-        try:
-            m = AbstentionModel.from_json(json.loads((Path(folder) / FILE).read_text()))
-            if m.key == key:
-                return m
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    X, y = make_training()
-    model = fit(X, y, target_precision, key)
-    if write_to is not None:
-        try:
-            Path(write_to).mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=write_to, prefix=f".{FILE}.", suffix=".tmp")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(model.to_json(), fh, indent=1)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, Path(write_to) / FILE)
-        except OSError:
-            pass  # a read-only folder: the model lives in memory for this run
+    model = read_current(folders, FILE, key, AbstentionModel.from_json)
+    if model is None:
+        X, y = make_training()
+        model = fit(X, y, target_precision, key)
+        write(write_to, FILE, model.to_json())
     return model

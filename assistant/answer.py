@@ -25,6 +25,7 @@ from .scope import ScopeDecision
 from .statements import Statement
 from .strategies import STRATEGIES, Ask, overlap, relevance, statement_rows
 from .subject import Subject
+from .summary import one_line
 from .text import sentences, words
 from .understand import Entities, read_entities
 
@@ -144,8 +145,8 @@ class Composer:
         header = phrases(lang).headers.get(header_key or "")
         if len(chosen) > 1 and all(s.has_short for s in chosen):
             # Answer first: the whole list in one line of short labels, then each item in full.
-            summary = "; ".join(s.short(lang) for s in (ranked or chosen))
-            text = "\n".join([f"{header} {summary}." if header else f"{summary[:1].upper()}{summary[1:]}."] + lines)
+            summary = one_line([s.short(lang) for s in (ranked or chosen)], capital=not header)
+            text = "\n".join([f"{header} {summary}" if header else summary] + lines)
         elif len(chosen) > 1:
             text = "\n".join(([header] if header else []) + lines)
         else:
@@ -221,7 +222,7 @@ class Composer:
             # while they fit (the full list follows in the detail anyway).
             fitted = chosen[:1]
             for st in chosen[1:]:
-                if len("; ".join(x.short(lang) for x in fitted + [st])) > LEAD_CHARS:
+                if len(one_line([x.short(lang) for x in fitted + [st]])) > LEAD_CHARS:
                     break
                 fitted.append(st)
             chosen = fitted
@@ -229,8 +230,7 @@ class Composer:
             if len(chosen) == 1:
                 text = chosen[0].text(lang)
             else:
-                summary = "; ".join(st.short(lang) for st in chosen)
-                text = f"{summary[:1].upper()}{summary[1:]}."
+                text = one_line([st.short(lang) for st in chosen])
             for st in chosen:
                 src = next(x for x in st.sources if x in allowed)
                 para = self.kb.paragraph(src).text(lang)
