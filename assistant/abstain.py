@@ -3,7 +3,8 @@
 What it does: turns measured signals of a question into a few numbers (how close its nearest
 answerable and near-miss bank questions are, the share of near-misses among its neighbours, its
 best passage similarity, whether the wording rules of :mod:`assistant.scope` refuse it, how many
-of its specific words the source never uses) and weighs them with a logistic regression fitted
+of its specific words the source never uses, whether it asks a figure that no passage near it
+gives) and weighs them with a logistic regression fitted
 on the question bank, leave-one-out (each bank question is scored against the bank without
 itself). The threshold is the lowest whose out-of-fold refusal precision on the bank reaches
 ``Settings.abstain_precision`` (or ``Settings.abstain_threshold`` when set). The fitted model is
@@ -25,8 +26,8 @@ from .model_file import read_current, write
 from .text import content_words
 
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
-            "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable")
-FEATURE_VERSION = 8  # 7: someone else's patient is not the reported one, the disease's names are never foreign; 8: nor is the typical patient
+            "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable", "figure_missing")
+FEATURE_VERSION = 9  # 8: the typical patient is not the reported one; 9: a figure asked that no near passage gives
 FILE = "abstain.json"
 NEIGHBOURS = 5
 
@@ -36,7 +37,7 @@ def _stems(text: str) -> set[str]:
 
 
 def features(question: str, matches: Sequence, best_passage: float, rules_refuse: bool, unknown_share: float,
-             foreign: bool) -> list[float]:
+             foreign: bool, figure_missing: bool = False) -> list[float]:
     """The signals of one question, in :data:`FEATURES` order (``matches`` best first)."""
     ans = next((m for m in matches if m.entry.answerable), None)
     nm = next((m for m in matches if not m.entry.answerable), None)
@@ -54,7 +55,7 @@ def features(question: str, matches: Sequence, best_passage: float, rules_refuse
         return len(q & other) / max(1, len(q | other))
 
     return [s_ans, s_nm, s_nm - s_ans, share, best_passage, float(rules_refuse), unknown_share, float(foreign),
-            overlap(nm) - overlap(ans)]
+            overlap(nm) - overlap(ans), float(figure_missing)]
 
 
 @dataclass

@@ -22,6 +22,7 @@ from .abstain import FEATURES, features, load_or_fit, model_key
 from .answer import REASON_OF, Answer, Composer
 from .bank import Bank, load_bank
 from .embedders import get_embedder
+from .figures import figure_missing
 from .index import _atomic_write, load_or_build
 from .intents import detect_intents
 from .subject import detect_subject, named_outright, refers_to_patient
@@ -61,6 +62,9 @@ def learn_vocabulary(scope: Scope, entries) -> None:
 
 def _atomic_json(path: Path, obj: dict) -> None:
     _atomic_write(path, json.dumps(obj, indent=1).encode())
+
+
+NEAREST_ROWS = 5  # the passages whose figures count as 'near' the question (figures.py)
 
 
 class Assistant:
@@ -103,8 +107,15 @@ class Assistant:
 
         _atomic_json(Path(folder) / FILE, self.abstention.to_json())
 
+    def _nearest_texts(self, dense: np.ndarray | None) -> list[str]:
+        """The texts of the index rows closest to a question (its cosines over every row)."""
+        if dense is None or not len(dense):
+            return []
+        top = np.argpartition(-dense, min(NEAREST_ROWS, len(dense) - 1))[:NEAREST_ROWS]
+        return [self.index.chunks[i].text for i in top]
+
     def _signals(self, text: str, intents, lang: str, matches, best_dense: float, subject=None,
-                 named_patient: bool | None = None):
+                 named_patient: bool | None = None, dense: np.ndarray | None = None):
         rules = self.scope.decide(text, intents, lang, best_dense=best_dense, embedder=self.embedder.id,
                                   named_patient=named_patient)
         if not rules.in_scope and rules.reason == "not_in_case" and subject != "case":
@@ -112,31 +123,34 @@ class Assistant:
             # question is not about him, so his case's silence says nothing.
             rules = ScopeDecision(True, "ok")
         unknown, foreign = self.scope.signals(text, lang)
-        return rules, features(text, matches, best_dense, not rules.in_scope, unknown, foreign)
+        missing = figure_missing(text, self._nearest_texts(dense))
+        return rules, features(text, matches, best_dense, not rules.in_scope, unknown, foreign, missing)
 
     def _bank_training(self):
         """Leave-one-out features of every bank question, and whether the source answers it."""
         sims = self_similarities(self.bank)
         n = self.index.faiss_index.ntotal
         chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
-        best = (self.bank.vectors @ chunk_vecs.T).max(axis=1) if len(self.bank) and n else np.zeros(len(self.bank))
+        dense_all = self.bank.vectors @ chunk_vecs.T if len(self.bank) and n else np.zeros((len(self.bank), 0))
+        best = dense_all.max(axis=1) if dense_all.shape[1] else np.zeros(len(self.bank))
         X, y = [], []
         for i, e in enumerate(self.bank.entries):
             matches = self.bank.match(sims=sims[i], k=self.settings.bank_k)
             subject, _ = self.understander._subject(detect_subject(e.text), tuple(matches), False,
                                                     named_outright(e.text))
             _, f = self._signals(e.text, detect_intents(strip_topic_name(e.text)), e.lang, matches, float(best[i]),
-                                 subject, refers_to_patient(e.text))
+                                 subject, refers_to_patient(e.text), dense_all[i])
             X.append(f)
             y.append(not e.answerable)
         return np.asarray(X, dtype=float).reshape(-1, len(FEATURES)), np.asarray(y, dtype=bool)
 
-    def decide(self, query: Query, best_dense: float) -> tuple[ScopeDecision, float]:
-        """The scope decision for ``query`` and the model's probability that the source does not answer it."""
+    def decide(self, query: Query, best_dense: float, dense: np.ndarray | None = None) -> tuple[ScopeDecision, float]:
+        """The scope decision for ``query`` and the model's probability that the source does not answer it
+        (``dense``: the question's cosines over the index rows, for the passages nearest it)."""
         text = query.resolved if query.followup else query.text
         worded = query.worded or query.intents
         rules, f = self._signals(text, worded, query.lang, query.matches, best_dense, query.subject,
-                                 query.resolved_entities.named_patient)
+                                 query.resolved_entities.named_patient, dense)
         if rules.in_scope and query.followup:
             # 'And how much did he weigh?': a subject the follow-up names itself must be covered too
             own = self.scope.decide(query.text, worded, query.lang, named_patient=query.entities.named_patient)
@@ -173,7 +187,7 @@ class Assistant:
         query = self.understand(question, history, lang)
         q, lang, intents, focus, subject = query.text, query.lang, query.intents, query.focus, query.subject
         scores = self.retriever.score_chunks(focus)
-        decision, p_refuse = self.decide(query, float(scores[0].max()))
+        decision, p_refuse = self.decide(query, float(scores[0].max()), scores[0])
         # Outside what the source covers: say so, with nothing nearest to quote.
         if not decision.in_scope and decision.reason in ("out_of_scope", "no_passage"):
             return self.composer.refuse(q, lang, decision, query.resolved, intents)

@@ -25,6 +25,8 @@ FILE = "understand.yaml"
 FALLBACK = "en"  # the language an unknown language code is stemmed as (detect_language's default too)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Side = Literal["right", "left"]
+FigureKind = Literal["count", "percent", "dose", "duration", "value", "date"]
+UnitKind = Literal["percent", "dose", "duration"]
 
 
 class LexiconError(ValueError):
@@ -141,6 +143,11 @@ class Understand(_Strict):
     uncovered_subjects: list[str]
     kind_prefixes: list[str]
     value_phrases: list[str]
+    # figures.py: what kind of figure a question asks for (literal folded phrases), the units that
+    # say a figure of that kind, and numbers written as words
+    asked_figures: dict[FigureKind, list[str]]
+    figure_units: dict[UnitKind, list[str]]
+    number_words: list[str]
     patient_markers: list[str]
     disease_words: list[str]
     # what finds the document's own terms in knowledge/
