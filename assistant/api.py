@@ -34,10 +34,9 @@ from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
 from .text import _stemmer, strip_topic_name, words
 from .threads import one_blas_thread
-from .understand import Query, Understander, self_similarities
+from .understand import FOLLOWUP_OWN, Query, Understander, self_similarities
 
 
-FOLLOWUP_OWN = 0.6  # weight of a follow-up's own words against the resolved question
 
 
 def learn_vocabulary(scope: Scope, entries) -> None:
@@ -237,10 +236,9 @@ class Assistant:
     def _targets(self, query: Query) -> tuple[str, ...]:
         """The ids that should lead the answer: the nearest answerable bank questions' answers,
         when that match is close enough and agrees with whom the question is about."""
-        best = query.best(answerable=True)
-        if best is None or query.target_sim < self.settings.bank_target_sim:
+        if query.target_about is None or query.target_sim < self.settings.bank_target_sim:
             return ()
-        if (best.entry.about == "case") != (query.subject == "case"):
+        if (query.target_about == "case") != (query.subject == "case"):
             return ()
         return query.targets
 

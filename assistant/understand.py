@@ -31,6 +31,7 @@ from .subject import Subject, detect_subject, named_outright, refers_to_patient
 from .text import fold, iso_dates, strip_topic_name, words
 
 HISTORY_TURNS = 4  # earlier questions a follow-up may lean on
+FOLLOWUP_OWN = 0.6  # weight of a follow-up's own words against the question it leans on
 
 _LEX = lexicon()
 # How a follow-up opens ('et ', 'what about') and the pronouns that lean on the previous
@@ -74,6 +75,10 @@ def read_entities(text: str) -> Entities:
     f = fold(text)
     return Entities(tuple(iso_dates(text)), ordinal(text), frozenset(k for k, p in _SIDES.items() if p.search(f)),
                     bool(_EPISODE.search(f)), refers_to_patient(text))
+
+
+def _picks_records(e: Entities) -> bool:
+    return bool(e.dates or e.ordinal is not None or e.knees or e.episode)
 
 
 # -- follow-ups -------------------------------------------------------------------------------
@@ -131,6 +136,7 @@ class Query:
     matches: tuple[Match, ...] = ()   # nearest bank questions, best first
     targets: tuple[str, ...] = ()     # ids that the nearest answerable bank questions point to
     target_sim: float = 0.0           # similarity of the best answerable bank question
+    target_about: str | None = None   # whom that bank question is about ('case', 'disease', 'asker')
     worded: Intents | None = None     # the intents read from the wording alone (what the scope rules take)
     entities: Entities = Entities()   # what ``text`` names
     # What ``resolved`` names: a follow-up's previous question too (his knee carries over to
@@ -168,11 +174,23 @@ class Understander:
         matches = tuple(self.bank.match(r.query_vector(own or q), k=self.s.bank_k)) if len(self.bank) else ()
         subject, asker = self._subject(subject, matches, followup, named_outright(resolved))
         worded, intents = intents, self._intents(intents, matches)
-        # A follow-up's own words ('and after that?') match bank questions of any topic, and with what
-        # it refers to it would match the previous question again: no bank lead for it.
-        targets, target_sim = self._targets(matches) if not followup else ((), 0.0)
+        # A follow-up's own words ('what did they give him for that?') match bank questions of any
+        # topic, and with what it refers to ('were his bloods ok?') the previous question again: its
+        # lead comes from the bank questions nearest a blend of both, its own words weighing more.
+        lead = matches if not followup or not len(self.bank) else tuple(
+            self.bank.match(self._blend(r, own or q, resolved_prev[-1]), k=self.s.bank_k))
+        targets, target_sim = self._targets(lead)
+        if followup and _picks_records(resolved_entities):
+            targets, target_sim = (), 0.0
+        about = next((m.entry.about for m in lead if m.entry.answerable), None)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
-                     target_sim, worded, entities, resolved_entities)
+                     target_sim, about, worded, entities, resolved_entities)
+
+    @staticmethod
+    def _blend(r: Retriever, own: str, previous: str) -> np.ndarray:
+        before = strip_topic_name(previous) or previous
+        vec = FOLLOWUP_OWN * r.query_vector(own) + (1 - FOLLOWUP_OWN) * r.query_vector(before)
+        return vec / max(float(np.linalg.norm(vec)), 1e-9)
 
     # -- what the bank adds ------------------------------------------------------------------
     def _vote(self, matches: tuple[Match, ...]) -> tuple[str | None, float]:

@@ -63,7 +63,20 @@ def test_a_followup_does_not_repeat_the_previous_answer(assistant, turns):
     first = assistant.ask(turns[0])
     second = assistant.ask(turns[1], history=[turns[0]])
     assert second.answer.split("\n")[0] != first.answer.split("\n")[0]
-    assert not assistant.understand(turns[1], history=[turns[0]]).targets  # no bank lead for a follow-up
+    # its lead is not the previous question's again
+    assert assistant.understand(turns[1], history=[turns[0]]).targets != assistant.understand(turns[0]).targets
+
+
+@pytest.mark.parametrize("lang, turns, fact", [
+    ("en", ["Which joints does the disease involve?", "And how frequently on both sides at once?"], "20 %"),
+    ("fr", ["Quelles articulations sont touchées ?", "Et les deux côtés à la fois, c'est fréquent ?"], "20 %"),
+])
+def test_a_followup_is_led_by_what_it_asks_itself(assistant, lang, turns, fact):
+    """The follow-up's own words weigh more than the question it leans on: 'how often on both
+    sides' after 'which joints' opens with the share of bilateral cases, not the sites again."""
+    a = assistant.ask(turns[1], history=turns[:1])
+    assert a.lang == lang and not a.abstained
+    assert fact in a.answer[:300], a.answer[:300]
 
 
 @pytest.mark.parametrize("lang, q", [
