@@ -244,9 +244,10 @@ class Scope:
                  and not self._known(w, self.vocab, fuzzy=False, prefix=False)]
         if other:
             return ScopeDecision(False, "out_of_scope", tuple(other))
-        # Unknown words and nothing that ties the question to the domain: general knowledge.
+        # Unknown words and nothing that ties the question to the domain: general knowledge (a
+        # question naming the reported patient is tied to his case, whatever its words).
         unknown_all = [w for w in self.salient(question_all) if not self._known(w, self.vocab)]
-        if unknown_all and not self.anchors(question_all, lang):
+        if unknown_all and not about_patient and not self.anchors(question_all, lang):
             return ScopeDecision(False, "out_of_scope", tuple(unknown_all))
         # A value asked of the patient ('son T-score', 'his CRP value') that no sentence of his case
         # states with a figure, next to what it is about.

@@ -134,3 +134,13 @@ def test_without_the_floor_the_rules_refuse_them_again():
 @pytest.mark.parametrize("q", ["Quelle était la profession de M. CM ?", "What did Mr CM do for a living?"])
 def test_a_detail_never_given_is_still_refused(assistant, q):
     assert assistant.ask(q).abstained
+
+
+@pytest.mark.parametrize("lang, q", [("en", "What drove Mr CM to book an appointment initially?"),
+                                     ("fr", "Pour quelle raison M. CM a-t-il pris rendez-vous au départ ?")])
+def test_a_question_naming_the_patient_is_never_general_knowledge(assistant, lang, q):
+    """Ordinary words ('appointment', 'rendez-vous') and no term of the domain: the general-knowledge
+    rule does not refuse it, since it names the case (the calibrated decision still weighs it)."""
+    from assistant.intents import detect_intents
+
+    assert assistant.scope.decide(q, detect_intents(q), lang).in_scope

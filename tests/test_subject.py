@@ -137,3 +137,18 @@ def test_someone_elses_patient_is_not_the_reported_one(q):
 def test_the_reports_own_patient_stays_the_case(q):
     """Case reports call theirs 'our patient'; naming him wins over another mention."""
     assert detect_subject(q) == "case"
+
+
+@pytest.mark.parametrize("q, who", [
+    ("vit D du pt ?", "case"), ("pt's knee on day one?", "case"),
+    ("mon pt a un oedème du condyle, que faire ?", "general"), ("my pt has marrow edema, next step?", "general"),
+])
+def test_clinician_shorthand_for_patient(q, who):
+    """'pt' is the clinician's 'patient': the reported one, unless it is the asker's ('my pt')."""
+    assert detect_subject(q) == who
+
+
+@pytest.mark.parametrize("lang, q, fact", [("fr", "vit D du pt ?", "26,1"), ("en", "pt's labs?", "26.1")])
+def test_shorthand_patient_question_gets_his_figures(assistant, lang, q, fact):
+    a = assistant.ask(q)
+    assert a.lang == lang and not a.abstained and fact in a.answer[:300], a.answer[:300]
