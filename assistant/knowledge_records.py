@@ -54,6 +54,9 @@ class Fact(_Record):
     en: str = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
     modality: Literal[MODALITIES] | None = None  # type: ignore[valid-type]
+    # Whom it is about when its sources do not tell: a sentence of the abstract on the patient is
+    # 'case' (facts resting on the case paragraphs are the patient's anyway).
+    about: Literal["case"] | None = None
     # Treatments: the international name, and dose/route/duration as written in each language.
     drug: str | None = None
     dose: Bilingual | None = None

@@ -77,7 +77,7 @@ def build_statements(kb: KnowledgeBase) -> list[Statement]:
     out: list[Statement] = []
     short = load_short_labels(kb)
     for n, f in enumerate(kb.facts):
-        is_case = f.category == "patient_treatment" or all(
+        is_case = f.category == "patient_treatment" or f.about == "case" or all(
             kb.paragraph(s).section in CASE_SECTIONS for s in f.sources)
         out.append(Statement(f.id, f.category, f.modality, f.fr, f.en, f.sources, is_case, f.drug,
                              _numeric(f.dose), _numeric(f.duration),

@@ -89,10 +89,16 @@ def detect_subject(question: str, history: bool = False) -> Subject:
     f, others = _folded(question, p)
     if p.named.search(f) and not p.plural.search(f):
         return "case"
-    # 'What does scintigraphy show in transient osteoporosis?' asks of the disease.
-    if others or p.general.search(f) or names_topic(f):
+    if others or p.general.search(f):
         return "general"
-    if p.pronoun.search(f) or p.case_detail.search(f):
+    # 'What does scintigraphy show in transient osteoporosis?' asks of the disease; 'where did the
+    # disease go after his right knee?' of him: a person's pronoun outweighs the disease's name
+    # (one of his knees alone does not: 'transient osteoporosis of the right knee').
+    if p.pronoun.search(f):
+        return "case"
+    if names_topic(f):
+        return "general"
+    if p.case_detail.search(f):
         return "case"
     if p.inversion.search(f) and not p.impersonal.search(f) and not p.noun_first.search(f):
         return "case"
