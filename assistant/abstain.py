@@ -27,8 +27,9 @@ from .text import content_words
 
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
             "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable", "figure_missing")
-FEATURE_VERSION = 10  # 8: the typical patient is not the reported one; 9: a figure asked that no near passage gives;
-# 10: the rules read "pt" as the patient and a question naming him is never general knowledge
+FEATURE_VERSION = 11  # 8: the typical patient is not the reported one; 9: a figure asked that no near passage gives;
+# 10: the rules read "pt" as the patient and a question naming him is never general knowledge;
+# 11: a month is no subject word
 FILE = "abstain.json"
 NEIGHBOURS = 5
 

@@ -106,7 +106,8 @@ class Scope:
         cue_words = {w for said in all_cues.values() for c in said for w in words(c)}
         # Words naming the disease itself or its general notions never make a question 'not in the case'.
         self.neutral_vocab = self._vocab([" ".join(_LEX.listed("disease_words"))])
-        self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words)
+        # A month names a date, which the case gives in figures ('février 2018' is 2018-02): no subject.
+        self.neutral = frozenset(GENERIC | EVERYDAY | STOPWORDS | cue_words | set(_LEX.months))
         self._cue_prefixes = tuple(w for w in cue_words if len(w) >= 4)
         self._cue_exact = frozenset(c for said in all_cues.values() for c in said if " " not in c and len(c) <= 3
                                     and c not in STOPWORDS)

@@ -17,6 +17,7 @@ from .lexicon import lexicon
 from .text import fold, words
 
 ORDINARY_ZIPF = 3.0  # wordfreq Zipf scale: 3 = once per million words
+TYPO_GAP = 3.0  # a rare word a thousandfold less frequent than a close common word is its typo (not "Paget", 2.7 against "page", 5.1)
 
 
 def original_forms(question: str) -> dict[str, str]:
@@ -44,10 +45,13 @@ def ordinary(word: str, lang: str) -> bool:
     z = zipf(word, lang)  # without wordfreq every word looks common, so none is called foreign
     if z >= ORDINARY_ZIPF:
         return True
-    if z > 0 or len(word) < 5:  # a real but rare word: a subject of its own
+    if len(word) < 5:
         return False
     common = _common_words()
-    return bool(difflib.get_close_matches(word, common.get(word[0], ()), n=1, cutoff=0.85))
+    close = difflib.get_close_matches(word, common.get(word[0], ()), n=1, cutoff=0.85)
+    # A real but rare word is a subject of its own ('pamidronate'), unless a common word one
+    # letter away is far more frequent: then it is that word mistyped ('folow', 'sympton').
+    return bool(close) and (z == 0 or zipf(close[0], lang) >= z + TYPO_GAP)
 
 
 @lru_cache(maxsize=1)
