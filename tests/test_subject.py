@@ -140,7 +140,7 @@ def test_the_reports_own_patient_stays_the_case(q):
 
 
 @pytest.mark.parametrize("q, who", [
-    ("vit D du pt ?", "case"), ("pt's knee on day one?", "case"),
+    ("vitamine D du pt à l'entrée ?", "case"), ("pt's knee on day one?", "case"),
     ("mon pt a un oedème du condyle, que faire ?", "general"), ("my pt has marrow edema, next step?", "general"),
 ])
 def test_clinician_shorthand_for_patient(q, who):
@@ -148,7 +148,7 @@ def test_clinician_shorthand_for_patient(q, who):
     assert detect_subject(q) == who
 
 
-@pytest.mark.parametrize("lang, q, fact", [("fr", "vit D du pt ?", "26,1"), ("en", "pt's labs?", "26.1")])
+@pytest.mark.parametrize("lang, q, fact", [("fr", "vitamine D du pt à l'entrée ?", "26,1"), ("en", "pt's labs?", "26.1")])
 def test_shorthand_patient_question_gets_his_figures(assistant, lang, q, fact):
     a = assistant.ask(q)
     assert a.lang == lang and not a.abstained and fact in a.answer[:300], a.answer[:300]
