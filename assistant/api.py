@@ -87,7 +87,7 @@ class Assistant:
         self.bank = Bank(load_bank(self.kb), self.index.bank_vectors)
         if self.settings.bank_vocabulary:
             learn_vocabulary(self.scope, self.bank.entries)
-        self.understander = Understander(self.retriever, self.bank, self.settings)
+        self.understander = Understander(self.retriever, self.bank, self.settings, self._anchored)
         key = model_key(self.index.manifest.get("embedder", ""), self.index.manifest.get("knowledge_digest", ""),
                         self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision))
         # The model fitted with the index is read from its folder; the shipped index/ is only
@@ -98,6 +98,10 @@ class Assistant:
                                       writable)
         self._lock = threading.Lock()
         self._generator = None
+
+    def _anchored(self, text: str) -> bool:
+        """Whether ``text`` names something of the domain itself (the disease, a body part, a cue, a term)."""
+        return bool(self.scope.anchors(text, self.retriever.language(text, default="en")))
 
     # -- abstention -------------------------------------------------------------------------
     def save_abstention(self, folder) -> None:

@@ -18,6 +18,7 @@ searching passages (:mod:`assistant.retriever`), deciding to abstain (:mod:`assi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,14 +83,20 @@ def _picks_records(e: Entities) -> bool:
 
 
 # -- follow-ups -------------------------------------------------------------------------------
-def is_followup(question: str, previous: str | None) -> bool:
+def is_followup(question: str, previous: str | None, anchored: Callable[[str], bool] | None = None) -> bool:
+    """Whether ``question`` leans on ``previous``; ``anchored`` tells whether a text names something
+    of the domain itself (the scope's anchors), so that a pronoun and no subject of its own
+    ('which direction does it usually travel?') leans on the question before."""
     if not previous:
         return False
     toks = words(question)
     if fold(question).strip().startswith(_STARTS):
         return True
     own = [t for t in toks if len(t) > 3]
-    if len(own) <= 2 or (any(t in _PRONOUNS for t in toks) and len(own) <= 4):
+    pronoun = any(t in _PRONOUNS for t in toks)
+    if len(own) <= 2 or (pronoun and len(own) <= 4):
+        return True
+    if pronoun and anchored is not None and not anchored(question):
         return True
     # 'quelle dose pour l'anti-inflammatoire ?' after a question about the patient: his dose.
     return (detect_intents(question).has("dose", "duration") and detect_subject(question) is None
@@ -108,7 +115,8 @@ def merge_intents(new: Intents, previous: Intents) -> Intents:
     return Intents(scores)
 
 
-def resolve(question: str, history: list[str] | None, focus=lambda text: text) -> tuple[str, Intents, bool]:
+def resolve(question: str, history: list[str] | None, focus=lambda text: text,
+            anchored: Callable[[str], bool] | None = None) -> tuple[str, Intents, bool]:
     """(text to search, intents, whether it was a follow-up).
 
     ``focus`` maps a text to what intents are read from (the API drops the disease's own name,
@@ -116,7 +124,7 @@ def resolve(question: str, history: list[str] | None, focus=lambda text: text) -
     """
     intents = detect_intents(focus(question))
     previous = history[-1] if history else None
-    if not is_followup(question, previous):
+    if not is_followup(question, previous, anchored):
         return question, intents, False
     return f"{question} {previous}", merge_intents(intents, detect_intents(focus(previous))), True
 
@@ -148,8 +156,9 @@ class Query:
 
 
 class Understander:
-    def __init__(self, retriever: Retriever, bank: Bank, settings: Settings) -> None:
-        self.retriever, self.bank, self.s = retriever, bank, settings
+    def __init__(self, retriever: Retriever, bank: Bank, settings: Settings,
+                 anchored: Callable[[str], bool] | None = None) -> None:
+        self.retriever, self.bank, self.s, self.anchored = retriever, bank, settings, anchored
 
     def understand(self, question: str, history: list[str] | None = None, lang: str | None = None) -> Query:
         r = self.retriever
@@ -161,11 +170,11 @@ class Understander:
                 h = r.check_query(h)
             except QueryError:
                 continue
-            text, _, _ = resolve(h, resolved_prev)
+            text, _, _ = resolve(h, resolved_prev, anchored=self.anchored)
             resolved_prev.append(text)
             prev_lang = r.language(h, default=prev_lang or "en")
         lang = lang or r.language(q, default=prev_lang or "en")
-        resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name)
+        resolved, intents, followup = resolve(q, resolved_prev, focus=strip_topic_name, anchored=self.anchored)
         focus = strip_topic_name(resolved)
         own = strip_topic_name(q)
         entities = read_entities(q)

@@ -94,3 +94,19 @@ def test_a_pronoun_or_a_tense_alone_does_not_make_it_his_case(assistant, lang, q
 @pytest.mark.parametrize("q", ["Que montrait son IRM ?", "What did his MRI show?", "L'IRM de M. CM montrait-elle un épanchement ?"])
 def test_his_own_questions_stay_his(assistant, q):
     assert assistant.understand(q).subject == "case"
+
+
+def test_a_pronoun_and_no_subject_of_its_own_leans_on_the_previous_question():
+    from assistant.understand import is_followup
+
+    q, before = "In which direction does it mostly spread, then?", "Every how many months does the involvement move on?"
+    assert not is_followup(q, before)  # six words of its own: the wording alone does not say
+    assert is_followup(q, before, anchored=lambda text: False)
+    assert not is_followup(q, before, anchored=lambda text: True)
+    assert not is_followup(q, None, anchored=lambda text: False)
+
+
+def test_such_a_followup_is_answered_from_the_question_before(assistant):
+    turns = ["Every how many months does the involvement move on?", "In which direction does it mostly spread, then?"]
+    a = assistant.ask(turns[1], history=turns[:1])
+    assert not a.abstained and "distal" in a.answer[:300].lower(), a.answer[:300]
