@@ -69,12 +69,13 @@ class ScopeDecision:
     reason: str  # "ok" | "out_of_scope" | "no_dose" | "no_duration" | "not_in_case"
     words: tuple[str, ...] = ()
     drug: str | None = None
+    named_elsewhere: bool = False  # it names a site, condition or care subject the source never names
 
     @property
     def from_knowledge(self) -> bool:
-        """A refusal read off the statements (a dose or duration the source never gives for a drug
-        it names), not guessed from the wording."""
-        return not self.in_scope and self.reason in ("no_dose", "no_duration")
+        """A refusal read off the knowledge (a dose or duration the source never gives for a drug it
+        names; a body site, condition or care subject it never names), not guessed from the wording."""
+        return not self.in_scope and (self.reason in ("no_dose", "no_duration") or self.named_elsewhere)
 
 
 class Scope:
@@ -244,7 +245,7 @@ class Scope:
         other = [w for w in words(question_all) if w in _ELSEWHERE
                  and not self._known(w, self.vocab, fuzzy=False, prefix=False)]
         if other:
-            return ScopeDecision(False, "out_of_scope", tuple(other))
+            return ScopeDecision(False, "out_of_scope", tuple(other), named_elsewhere=True)
         # Unknown words and nothing that ties the question to the domain: general knowledge (a
         # question naming the reported patient is tied to his case, whatever its words).
         unknown_all = [w for w in self.salient(question_all) if not self._known(w, self.vocab)]
