@@ -45,6 +45,7 @@ _FAMILIES = (
     {"risk_factors", "population", "sites"},
     {"course", "migration"},
     {"pathophysiology", "histology"},
+    {"differential", "diagnosis"},  # "and how is it settled?" after the differentials asks the diagnosis
 )
 # 'the first / second / third / last': ordinal words of every language (``ordinals``), checked
 # in this order; the words for each knee ('right', 'droit'); an episode ('flare', 'poussée').

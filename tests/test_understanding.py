@@ -110,3 +110,14 @@ def test_such_a_followup_is_answered_from_the_question_before(assistant):
     turns = ["Every how many months does the involvement move on?", "In which direction does it mostly spread, then?"]
     a = assistant.ask(turns[1], history=turns[:1])
     assert not a.abstained and "distal" in a.answer[:300].lower(), a.answer[:300]
+
+
+def test_a_followup_asking_the_diagnosis_replaces_the_differentials():
+    """'And how is it confirmed in the end?' after the differentials asks how the diagnosis is made."""
+    from assistant.intents import Intents
+    from assistant.understand import merge_intents
+
+    merged = merge_intents(Intents({"diagnosis": 1.0}), Intents({"differential": 1.0}))
+    assert merged.has("diagnosis") and not merged.has("differential")
+    kept = merge_intents(Intents({"dose": 1.0}), Intents({"differential": 1.0}))
+    assert kept.has("differential")  # another kind of ask keeps what it leans on
