@@ -13,7 +13,7 @@ from assistant.settings import Settings
     ("When did he have his first MRI?", "fig-2"),
     ("Quand a-t-on fait la première IRM ?", "fig-2"),
     ("C'est quoi, l'ostéoporose régionale transitoire migrante ?", "concl-1"),
-    ("What is transient regional osteoporosis?", "summary"),
+    ("Transient regional osteoporosis: what is it?", "summary"),
 ])
 def test_structure_boost_brings_the_paragraph_the_knowledge_base_points_to(assistant, q, gold):
     top3 = [h.paragraph_id for h in assistant.retriever.search(q, k=3)]

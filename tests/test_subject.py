@@ -7,7 +7,7 @@ from assistant.subject import detect_subject
 
 
 @pytest.mark.parametrize("q", [
-    "Quel âge a le patient ?", "How old is the patient?",
+    "Le patient a quel âge ?", "What age is the patient?",
     "Mr CM: what is seen on MRI?", "M. CM a quel âge ?",
     "How is the patient treated?", "Ce cas est-il typique ?",
 ])
