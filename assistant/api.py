@@ -37,8 +37,6 @@ from .threads import one_blas_thread
 from .understand import FOLLOWUP_OWN, Query, Understander, self_similarities
 
 
-
-
 def learn_vocabulary(scope: Scope, entries) -> None:
     """The words people use in answerable bank questions are words of the domain (clinicians'
     abbreviations such as 'NWB' or 'BMO', lay words such as 'flares'); those of questions about

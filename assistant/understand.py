@@ -121,7 +121,8 @@ def resolve(question: str, history: list[str] | None, focus=lambda text: text,
     """(text to search, intents, whether it was a follow-up).
 
     ``focus`` maps a text to what intents are read from (the API drops the disease's own name,
-    so 'transient migratory osteoporosis' does not read as a question about migration).
+    so 'transient migratory osteoporosis' does not read as a question about migration);
+    ``anchored`` is passed to :func:`is_followup`.
     """
     intents = detect_intents(focus(question))
     previous = history[-1] if history else None
@@ -187,11 +188,15 @@ class Understander:
         # A follow-up's own words ('what did they give him for that?') match bank questions of any
         # topic, and with what it refers to ('were his bloods ok?') the previous question again: its
         # lead comes from the bank questions nearest a blend of both, its own words weighing more.
-        lead = matches if not followup or not len(self.bank) else tuple(
-            self.bank.match(self._blend(r, own or q, resolved_prev[-1]), k=self.s.bank_k))
+        # A follow-up that picks the patient's records (his left knee, the second episode) is
+        # answered from them, with no lead.
+        if not followup:
+            lead = matches
+        elif len(self.bank) and not _picks_records(resolved_entities):
+            lead = tuple(self.bank.match(self._blend(r, own or q, resolved_prev[-1]), k=self.s.bank_k))
+        else:
+            lead = ()
         targets, target_sim = self._targets(lead)
-        if followup and _picks_records(resolved_entities):
-            targets, target_sim = (), 0.0
         about = next((m.entry.about for m in lead if m.entry.answerable), None)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
                      target_sim, about, worded, entities, resolved_entities)

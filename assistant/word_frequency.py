@@ -17,7 +17,9 @@ from .lexicon import lexicon
 from .text import fold, words
 
 ORDINARY_ZIPF = 3.0  # wordfreq Zipf scale: 3 = once per million words
-TYPO_GAP = 3.0  # a rare word a thousandfold less frequent than a close common word is its typo (not "Paget", 2.7 against "page", 5.1)
+# A rare word a thousandfold less frequent than a close common word is that word mistyped
+# ('folow', 1.3 against 'follow', 5.1); 'Paget' (2.7 against 'page', 5.1) is a name of its own.
+TYPO_GAP = 3.0
 
 
 def original_forms(question: str) -> dict[str, str]:

@@ -148,7 +148,8 @@ def test_clinician_shorthand_for_patient(q, who):
     assert detect_subject(q) == who
 
 
-@pytest.mark.parametrize("lang, q, fact", [("fr", "vitamine D du pt à l'entrée ?", "26,1"), ("en", "pt's labs?", "26.1")])
+@pytest.mark.parametrize("lang, q, fact", [("fr", "vitamine D du pt à l'entrée ?", "26,1"),
+                                           ("en", "pt's labs?", "26.1")])
 def test_shorthand_patient_question_gets_his_figures(assistant, lang, q, fact):
     a = assistant.ask(q)
     assert a.lang == lang and not a.abstained and fact in a.answer[:300], a.answer[:300]
