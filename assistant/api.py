@@ -12,6 +12,7 @@ question is logged).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from collections.abc import Callable
@@ -19,6 +20,10 @@ from collections.abc import Callable
 import numpy as np
 
 from .abstain import FEATURES, features, load_or_fit, model_key
+from .adapter import Adapter, adapter_key
+from .adapter import fit as fit_adapter
+from .adapter import read as read_adapter
+from .adapter import write as write_adapter
 from .answer import REASON_OF, Answer, Composer
 from .bank import Bank, load_bank
 from .embedders import get_embedder
@@ -34,7 +39,7 @@ from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
 from .text import _stemmer, strip_topic_name, words
 from .threads import one_blas_thread
-from .understand import FOLLOWUP_OWN, Query, Understander, self_similarities
+from .understand import FOLLOWUP_OWN, Query, Understander, repeats, self_similarities
 
 
 def learn_vocabulary(scope: Scope, entries) -> None:
@@ -82,12 +87,16 @@ class Assistant:
         self.retriever = Retriever(self.kb, self.embedder, self.index, self.settings, patient)
         self.scope = Scope(self.kb, self.statements)
         self.composer = Composer(self.kb, self.statements, patient)
-        self.bank = Bank(load_bank(self.kb), self.index.bank_vectors)
+        entries = load_bank(self.kb)
+        self.bank = Bank(entries, self.index.bank_vectors)
+        if self.settings.bank_adapter and len(entries) and len(self.bank.vectors):
+            self.bank = Bank(entries, self.bank.vectors, self._adapter(cache))
         if self.settings.bank_vocabulary:
             learn_vocabulary(self.scope, self.bank.entries)
         self.understander = Understander(self.retriever, self.bank, self.settings, self._anchored)
         key = model_key(self.index.manifest.get("embedder", ""), self.index.manifest.get("knowledge_digest", ""),
-                        self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision))
+                        self.index.manifest.get("bank_digest", ""), str(self.settings.abstain_precision),
+                        self.bank.adapter.key if self.bank.adapter is not None else "no adapter")
         # The model fitted with the index is read from its folder; the shipped index/ is only
         # written by `tmo index` (a refit for a changed model lives in memory).
         shipped = cache is not None and self.index.folder == Path(self.settings.index_dir)
@@ -97,16 +106,40 @@ class Assistant:
         self._lock = threading.Lock()
         self._generator = None
 
+    def _adapter(self, cache: Path | None) -> Adapter:
+        """The bank adapter fitted for this bank, embedder and settings: read from the index folder or
+        the cache, else fitted (about a minute on two cores) and saved to both where writable."""
+        s = self.settings
+        key = adapter_key(self.index.manifest.get("embedder", ""), self.index.manifest.get("bank_digest", ""),
+                          f"{s.adapter_epochs}:{s.adapter_l2}:{s.adapter_temperature}")
+        # Also kept by key in the user's cache: indexes in other folders (tests' temporary ones) share it.
+        shared = Path(os.environ.get("TMO_CACHE_DIR") or Path.home() / ".cache" / "tmo") / "adapters"
+        folders = [self.index.folder, cache, shared / key]
+        found = read_adapter(folders, key)
+        if found is not None:
+            return found
+        entries = self.bank.entries
+        fitted = fit_adapter(self.bank.vectors, [e.id for e in entries], [e.answerable for e in entries],
+                             [set(e.answers if e.answerable else e.closest) for e in entries], repeats(self.bank),
+                             key, s.adapter_epochs, s.adapter_l2, s.adapter_temperature)
+        shipped = cache is not None and self.index.folder == Path(s.index_dir)
+        write_adapter(None if shipped else self.index.folder, fitted)
+        write_adapter(shared / key, fitted)
+        return fitted
+
     def _anchored(self, text: str) -> bool:
         """Whether ``text`` names something of the domain itself (the disease, a body part, a cue, a term)."""
         return bool(self.scope.anchors(text, self.retriever.language(text, default="en")))
 
     # -- abstention -------------------------------------------------------------------------
-    def save_abstention(self, folder) -> None:
-        """Write the fitted abstention model next to an index (``tmo index`` does, for the shipped one)."""
+    def save_fitted(self, folder) -> None:
+        """Write the fitted models (abstention, bank adapter) next to an index (``tmo index`` does, for the
+        shipped one)."""
         from .abstain import FILE
 
         _atomic_json(Path(folder) / FILE, self.abstention.to_json())
+        if self.bank.adapter is not None:
+            write_adapter(Path(folder), self.bank.adapter)
 
     def _nearest_texts(self, dense: np.ndarray | None) -> list[str]:
         """The texts of the index rows closest to a question (its cosines over every row)."""

@@ -100,20 +100,26 @@ class Match:
 class Bank:
     """The bank's entries and their (L2-normalised) vectors, row for row."""
 
-    def __init__(self, entries: tuple[BankEntry, ...], vectors: np.ndarray | None) -> None:
+    def __init__(self, entries: tuple[BankEntry, ...], vectors: np.ndarray | None, adapter=None) -> None:
         self.entries = entries
         dim = vectors.shape[1] if vectors is not None and vectors.ndim == 2 else 0
+        # ``vectors``: the embedder's own space (compared with passages); ``space``: the bank adapter's
+        # (compared with questions), the same vectors when there is no adapter.
         self.vectors = vectors if vectors is not None and len(vectors) == len(entries) else \
             np.zeros((len(entries), dim), dtype="float32")
+        self.adapter = adapter
+        self.space = adapter.apply(self.vectors) if adapter is not None and len(self.vectors) else self.vectors
         self.answerable = np.array([e.answerable for e in entries], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def sims(self, qvec: np.ndarray) -> np.ndarray:
+        """Cosines of a question's (embedder) vector with every bank question, in the adapter's space."""
         if not len(self.entries):
             return np.zeros(0, dtype="float32")
-        return self.vectors @ np.asarray(qvec, dtype="float32")
+        q = np.asarray(qvec, dtype="float32")
+        return self.space @ (self.adapter.apply(q) if self.adapter is not None else q)
 
     def match(self, qvec: np.ndarray | None = None, k: int = 8, sims: np.ndarray | None = None,
               exclude: np.ndarray | None = None) -> list[Match]:

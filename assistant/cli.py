@@ -143,11 +143,11 @@ def index(
                            progress=lambda done, total: prog.update(task, completed=done, total=total))
     from .api import Assistant
 
-    # The abstention model is fitted on the bank with this index, and saved beside it.
+    # The abstention model and the bank adapter are fitted on the bank with this index, and saved beside it.
     try:
-        Assistant(s.model_copy(update={"cache_dir": s.index_dir})).save_abstention(s.index_dir)
+        Assistant(s.model_copy(update={"cache_dir": s.index_dir})).save_fitted(s.index_dir)
     except OSError as exc:
-        typer.echo(f"tmo: could not write the abstention model to {s.index_dir} ({exc.strerror or exc}); "
+        typer.echo(f"tmo: could not write the fitted models to {s.index_dir} ({exc.strerror or exc}); "
                    "it is fitted again at each start.", err=True)
     m = vi.manifest
     typer.echo(f"index: {m['count']} chunks, {m.get('bank_count', 0)} bank questions, {m['embedder']} dim {m['dim']}, knowledge {m['knowledge_digest']} "

@@ -54,18 +54,19 @@ def _numeric(value) -> bool:
 
 
 def load_short_labels(kb: KnowledgeBase) -> dict[str, Bilingual]:
-    """``knowledge/short.yaml``: fact id -> short FR/EN label (optional file; ids checked)."""
+    """``knowledge/short.yaml``: fact or timeline event id -> short FR/EN label (optional file; ids checked)."""
     path = kb.root / SHORT_FILE if kb.root else None
     if path is None or not path.is_file():
         return {}
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path}: expected a mapping of fact id -> {{fr: ..., en: ...}}.")
-    facts = {f.id for f in kb.facts}
+    known = {f.id for f in kb.facts} | {ev.id for ev in kb.timeline}
     out = {}
     for fid, label in raw.items():
-        if fid not in facts:
-            raise KnowledgeError(f"{path}: {fid!r} is no fact id of facts.yaml; fix the id or remove the entry.")
+        if fid not in known:
+            raise KnowledgeError(f"{path}: {fid!r} is no fact or timeline id of facts.yaml; fix the id or remove "
+                                 "the entry.")
         try:
             out[fid] = Bilingual.model_validate(label)
         except ValidationError as exc:
@@ -84,14 +85,16 @@ def build_statements(kb: KnowledgeBase) -> list[Statement]:
                              kb.order[f.sources[0]] * 1000 + n,
                              short[f.id].fr if f.id in short else "", short[f.id].en if f.id in short else ""))
     for n, ev in enumerate(kb.timeline):
-        texts = {}
+        texts, labels = {}, {}
         for lang in ("fr", "en"):
             date = ev.date + (" (~)" if ev.approximate else "")
             parts = [x.get(lang) for x in (ev.finding, ev.treatment, ev.outcome) if x]
             mod = MODALITY_LABELS.get(ev.modality or "", {}).get(lang)
             where = f"{_KNEE[ev.knee][lang]}" + (f", {mod}" if mod else "")
-            texts[lang] = f"{date}, {where} : " if lang == "fr" else f"{date}, {where}: "
-            texts[lang] += " ".join(parts)
+            head = f"{date}, {where} : " if lang == "fr" else f"{date}, {where}: "
+            texts[lang] = head + " ".join(parts)
+            # When and where stay in front of the short label: 'his second bone scan' is told by its date.
+            labels[lang] = head + short[ev.id].get(lang) if ev.id in short else ""
         out.append(Statement(ev.id, "timeline", ev.modality, texts["fr"], texts["en"], ev.sources, True,
-                             order=100_000 + n))
+                             order=100_000 + n, short_fr=labels["fr"], short_en=labels["en"]))
     return out

@@ -258,12 +258,21 @@ class Understander:
 
 
 def self_similarities(bank: Bank) -> np.ndarray:
-    """Bank x bank cosines with each entry's own row (and exact repeats) masked out (-9)."""
-    sims = bank.vectors @ bank.vectors.T if len(bank) else np.zeros((0, 0), dtype="float32")
+    """Bank x bank cosines with each entry's own row (and exact repeats) masked out (-9); through the
+    bank adapter, each row as an unseen question would have it (cross-fitted)."""
+    exclude = repeats(bank)
+    if bank.adapter is not None and len(bank):
+        return bank.adapter.cross_fitted(bank.vectors, exclude)
+    sims = bank.space @ bank.space.T if len(bank) else np.zeros((0, 0), dtype="float32")
+    return np.where(exclude, -9.0, sims).astype("float32")
+
+
+def repeats(bank: Bank) -> np.ndarray:
+    """Bank x bank: True for an entry and itself or its exact repeats (never each other's neighbours)."""
+    out = np.eye(len(bank), dtype=bool)
     rows: dict[str, list[int]] = {}
     for i, e in enumerate(bank.entries):
         rows.setdefault(" ".join(e.text.lower().split()), []).append(i)
     for same in rows.values():
-        for i in same:
-            sims[i, same] = -9.0
-    return sims
+        out[np.ix_(same, same)] = True
+    return out
