@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-_FR = re.compile(r"\b(le|la|les|des|du|une|est|et|chez|sans|avec|d'un|d'une)\b", re.I)
-_EN = re.compile(r"\b(the|of|and|is|with|without|was|in|an)\b", re.I)
+_FR = re.compile(r"\b(le|la|les|de|des|du|une|est|et|ou|chez|sans|avec|d'un|d'une)\b", re.I)
+_EN = re.compile(r"\b(the|of|and|or|is|with|without|was|in|on|an)\b", re.I)
 
 
 def _answered_in(a, lang: str) -> None:
