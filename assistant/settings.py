@@ -101,7 +101,7 @@ class Settings(BaseModel):
     bank_intent_sim: float = Field(default=1.0, ge=-1, le=1)
     bank_target_sim: float = Field(default=0.55, ge=-1, le=1)     # the best match's answers lead the reply
     # Abstention: the fitted threshold is the lowest whose refusal precision on the bank (out of fold)
-    # reaches this (0.75 gives 0.55 today; 0.95 would refuse almost nothing: README);
+    # reaches this (0.75 gives 0.45 with the bank adapter; 0.95 would refuse almost nothing: README);
     # ``abstain_threshold`` overrides it.
     abstain_precision: float = Field(default=0.75, gt=0, le=1)
     abstain_threshold: float | None = Field(default=None, ge=0, le=1)
