@@ -101,9 +101,10 @@ class Settings(BaseModel):
     bank_intent_sim: float = Field(default=1.0, ge=-1, le=1)
     bank_target_sim: float = Field(default=0.55, ge=-1, le=1)     # the best match's answers lead the reply
     # Abstention: the fitted threshold is the lowest whose refusal precision on the bank (out of fold)
-    # reaches this (0.75 gives 0.45 with the bank adapter; 0.95 would refuse almost nothing: README);
+    # reaches this (0.8 gives 0.5 with the bank adapter, 0.75 gave 0.45 and cost the dev gate; 0.95 would
+    # refuse almost nothing: README);
     # ``abstain_threshold`` overrides it.
-    abstain_precision: float = Field(default=0.75, gt=0, le=1)
+    abstain_precision: float = Field(default=0.8, gt=0, le=1)
     abstain_threshold: float | None = Field(default=None, ge=0, le=1)
     # Whether a refusal of the wording rules (assistant/scope.py) stands against the model ...
     abstain_rules_veto: bool = True
