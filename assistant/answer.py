@@ -256,8 +256,10 @@ class Composer:
             text = sents[best] if sents else self.kb.paragraph(pid).text(lang)
             cites.append(Citation(pid, allowed[pid].section, text, allowed[pid].score, lang))
         head = answer.answer[:LEAD_CHARS]
-        if all(w in words(head) for w in words(text)[:12]) or text in answer.answer[:LEAD_CHARS + len(text)]:
-            return answer  # the composed answer already opens with it
+        # Already first only when the answer opens with it or holds all of it in its opening: a lead
+        # that starts at character 200 still pushes its end, often the asked detail, out of sight.
+        if answer.answer.lstrip().startswith(text[:LEAD_CHARS]) or all(w in words(head) for w in words(text)):
+            return answer
         cites = self.validate_citations(cites, hits, lang)
         if not cites:
             return answer
