@@ -108,7 +108,7 @@ class Composer:
     def compose(self, question: str, lang: str, intents: Intents, hits: list[Hit], resolved: str,
                 scores: tuple | None = None, row_of: dict[str, int] | None = None,
                 subject: Subject = None, lead: tuple[str, ...] = (), entities: Entities | None = None,
-                resolved_entities: Entities | None = None) -> Answer:
+                resolved_entities: Entities | None = None, lead_ordered: bool = False) -> Answer:
         """Pick what answers best among the retrieved paragraphs' sentences and statements.
 
         Every sentence and every statement (fact, timeline step) has its own embedding
@@ -116,7 +116,8 @@ class Composer:
         asked category get a small bonus, and the best item decides the form: a statement leads
         to a short list of statements of its category, a sentence to the best sentence or two,
         quoted from the source in the asker's language. ``lead`` (statement or paragraph ids the
-        question bank says answer the question) opens the reply when they were retrieved.
+        question bank says answer the question) opens the reply when they were retrieved, in
+        the order given when ``lead_ordered`` (the fitted ranker's), else in the question's.
         ``entities`` and ``resolved_entities`` are the :class:`~assistant.understand.Query`'s (read
         from ``question`` and ``resolved`` when not given).
         """
@@ -124,8 +125,9 @@ class Composer:
         resolved_entities = read_entities(resolved) if resolved_entities is None else resolved_entities
         answer = self._compose(question, lang, intents, hits, resolved, scores, row_of, subject, entities,
                                resolved_entities)
-        return self._lead(answer, lead, lang, hits, intents, scores, row_of) if lead and not answer.abstained \
-            else answer
+        if not lead or answer.abstained:
+            return answer
+        return self._lead(answer, lead, lang, hits, intents, scores, row_of, lead_ordered)
 
     def sources_of(self, ref: str) -> tuple[str, ...]:
         """The paragraphs a statement id rests on (a paragraph id is its own source)."""
@@ -214,12 +216,12 @@ class Composer:
 
     # -- answer first ------------------------------------------------------------------------
     def _lead(self, answer: Answer, lead: tuple[str, ...], lang: str, hits: list[Hit], intents: Intents,
-              scores, row_of) -> Answer:
+              scores, row_of, ordered: bool = False) -> Answer:
         """Open ``answer`` with what the bank says answers the question, if retrieved and not already first."""
         allowed = {h.paragraph_id: h for h in hits}
         chosen = [self._by_id[x] for x in lead if x in self._by_id
                   and any(src in allowed for src in self._by_id[x].sources)][:MAX_LIST]
-        if len(chosen) > 1 and scores is not None and row_of is not None:
+        if len(chosen) > 1 and not ordered and scores is not None and row_of is not None:
             chosen = self._by_question(chosen, scores, row_of)
         cites: list[Citation] = []
         if chosen and LEAD_FIT:

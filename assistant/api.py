@@ -24,6 +24,7 @@ from .adapter import Adapter, adapter_key
 from .adapter import fit as fit_adapter
 from .adapter import read as read_adapter
 from .adapter import write as write_adapter
+from . import lead as lead_model
 from .answer import REASON_OF, Answer, Composer
 from .bank import Bank, load_bank
 from .embedders import get_embedder
@@ -37,29 +38,11 @@ from .retriever import QueryError, Retriever  # noqa: F401  (QueryError: part of
 from .scope import Scope, ScopeDecision
 from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
+from .strategies import statement_rows
 from .text import _stemmer, strip_topic_name, words
 from .threads import one_blas_thread
 from .understand import FOLLOWUP_OWN, Query, Understander, repeats, self_similarities
-
-
-def learn_vocabulary(scope: Scope, entries) -> None:
-    """The words people use in answerable bank questions are words of the domain (clinicians'
-    abbreviations such as 'NWB' or 'BMO', lay words such as 'flares'); those of questions about
-    the report's patient are words of his case. A word must come from two questions at least, so
-    no single question vouches for itself (the abstention model is fitted leave-one-out)."""
-    from collections import Counter
-
-    def common(sel) -> set[str]:
-        # Stemmed in the question's own language only: the French stem of 'shoulder' is 'should'.
-        counts = Counter((w, e.lang) for e in sel for w in set(words(e.text)))
-        out = set()
-        for (w, lang), n in counts.items():
-            if n >= 2 and len(w) >= 2 and not w.isdigit():
-                out |= {w, f"~{lang}:{_stemmer(lang).stemWord(w)}"} | ({f"~p:{w[:6]}"} if len(w) >= 7 else set())
-        return out
-
-    scope.vocab |= common([e for e in entries if e.answerable])
-    scope.case_vocab |= common([e for e in entries if e.answerable and e.about == "case"])
+from .vocabulary import learn_vocabulary
 
 
 def _atomic_json(path: Path, obj: dict) -> None:
@@ -103,6 +86,12 @@ class Assistant:
         writable = None if shipped else self.index.folder
         self.abstention = load_or_fit([self.index.folder], key, self._bank_training, self.settings.abstain_precision,
                                       writable)
+        # Which lead statement a question asks first: each statement's words and index rows, and the ranker.
+        self._stems = {st.id: lead_model.stems(st.text("fr") + " " + st.text("en")) for st in self.statements}
+        self._rows = {st.id: [r for r in statement_rows(st, self.retriever.row_of) if r is not None]
+                      for st in self.statements}
+        self.lead = lead_model.load_or_fit([self.index.folder], model_key("lead", str(lead_model.FEATURE_VERSION), key),
+                                           self._lead_training, writable) if self.settings.lead_ranker else None
         self._lock = threading.Lock()
         self._generator = None
 
@@ -138,6 +127,8 @@ class Assistant:
         from .abstain import FILE
 
         _atomic_json(Path(folder) / FILE, self.abstention.to_json())
+        if self.lead is not None:
+            _atomic_json(Path(folder) / lead_model.FILE, self.lead.to_json())
         if self.bank.adapter is not None:
             write_adapter(Path(folder), self.bank.adapter)
 
@@ -177,6 +168,21 @@ class Assistant:
             X.append(f)
             y.append(not e.answerable)
         return np.asarray(X, dtype=float).reshape(-1, len(FEATURES)), np.asarray(y, dtype=bool)
+
+    def _lead_training(self):
+        """The lead ranker's training groups: every answerable bank question as an unseen one would be."""
+        sims = self_similarities(self.bank)
+        n = self.index.faiss_index.ntotal
+        chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
+        dense_all = self.bank.vectors @ chunk_vecs.T if len(self.bank) and n else np.zeros((len(self.bank), 0))
+
+        def relevance(i):
+            text = self.bank.entries[i].text
+            lex = self.retriever.score_chunks(strip_topic_name(text) or text, mode="bm25")[1]
+            return lead_model.relevance_of(dense_all[i], lex, self._rows)
+
+        return lead_model.bank_groups(self.bank.entries, lambda i: self.bank.match(sims=sims[i], k=self.settings.bank_k),
+                                      self._stems, relevance)
 
     def decide(self, query: Query, best_dense: float, dense: np.ndarray | None = None) -> tuple[ScopeDecision, float]:
         """The scope decision for ``query`` and the model's probability that the source does not answer it
@@ -253,9 +259,14 @@ class Assistant:
         if query.followup:
             own = self.retriever.score_chunks(query.own or q)
             scores = tuple(FOLLOWUP_OWN * a + (1 - FOLLOWUP_OWN) * b for a, b in zip(own, scores))
+        ordered = self.lead is not None
+        if ordered and targets:
+            targets = self.lead.order(targets, query.lead, self._stems,
+                                      lead_model.relevance_of(scores[0], scores[1], self._rows), query.own or q,
+                                      self.settings.lead_floor)
         answer = self.composer.compose(q, lang, intents, hits, query.resolved, scores, self.retriever.row_of,
                                        subject, lead=targets, entities=query.entities,
-                                       resolved_entities=query.resolved_entities)
+                                       resolved_entities=query.resolved_entities, lead_ordered=ordered)
         if not decision.in_scope:
             return self.composer.not_stated(answer, decision, intents)
         use_llm = self.settings.llm is not None if generate is None else generate

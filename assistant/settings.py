@@ -114,6 +114,12 @@ class Settings(BaseModel):
     # Measured on the dev sets (README, session 5): 0.25 lifts heldout5 0.905 -> 0.924 and heldout6
     # 0.867 -> 0.900 with their refusal recall unchanged; floors of 0.2-0.3 gave the same.
     abstain_rules_floor: float = Field(default=0.25, ge=0, le=1)
+    # The bank's lead statements put in order by the ranker fitted on the bank (assistant/lead.py);
+    # off: by meaning plus a tenth of the word match, as before session 9.
+    lead_ranker: bool = True
+    # With a floor, every candidate the near bank questions name whose fitted probability reaches it leads
+    # (not only those of the matches within bank_margin); dev: 0.5 and 0.3 both answered worse than None.
+    lead_floor: float | None = Field(default=None, ge=0, le=1)
     # Input limits: longer questions are refused with a message, not truncated silently.
     max_question_chars: int = Field(default=2000, ge=10, le=100_000)
     llm: LLMSettings | None = None

@@ -152,6 +152,7 @@ class Query:
     # What ``resolved`` names: a follow-up's previous question too (his knee carries over to
     # 'and at what dose?'); the same record as ``entities`` when the question stands alone.
     resolved_entities: Entities = Entities()
+    lead: tuple[Match, ...] = ()      # the bank questions ``targets`` come from (a follow-up's: its blend's)
 
     def best(self, answerable: bool) -> Match | None:
         return next((m for m in self.matches if m.entry.answerable == answerable), None)
@@ -199,7 +200,7 @@ class Understander:
         targets, target_sim = self._targets(lead)
         about = next((m.entry.about for m in lead if m.entry.answerable), None)
         return Query(q, lang, resolved, focus, own, followup, intents, subject, asker, matches, targets,
-                     target_sim, about, worded, entities, resolved_entities)
+                     target_sim, about, worded, entities, resolved_entities, lead)
 
     @staticmethod
     def _blend(r: Retriever, own: str, previous: str) -> np.ndarray:
