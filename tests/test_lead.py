@@ -131,3 +131,15 @@ def test_the_asked_sign_leads_an_mri_reply(assistant, lang, question):
     assert ans.lang == lang and not ans.abstained
     opening = ans.answer[:300].lower()
     assert any(w in opening for w in ("flou", "mal délimit", "blurred", "ill-defined")), ans.answer[:300]
+
+
+def test_the_shipped_index_holds_the_current_ranker(assistant):
+    """A fresh clone reads the fitted ranker instead of refitting it at every start."""
+    from pathlib import Path
+
+    from assistant.model_file import read_current
+
+    assert assistant.lead is not None
+    shipped = Path(__file__).resolve().parents[1] / "index"
+    assert read_current([shipped], FILE, assistant.lead.key, LeadRanker.from_json) is not None, \
+        "index/lead.json is stale: run `make index` and commit index/"
