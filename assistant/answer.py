@@ -116,8 +116,7 @@ class Composer:
         asked category get a small bonus, and the best item decides the form: a statement leads
         to a short list of statements of its category, a sentence to the best sentence or two,
         quoted from the source in the asker's language. ``lead`` (statement or paragraph ids the
-        question bank says answer the question) opens the reply when they were retrieved, in
-        the order given when ``lead_ordered`` (the fitted ranker's), else in the question's.
+        question bank says answer the question) opens the reply when retrieved (kept in order if ``lead_ordered``).
         ``entities`` and ``resolved_entities`` are the :class:`~assistant.understand.Query`'s (read
         from ``question`` and ``resolved`` when not given).
         """
@@ -125,9 +124,8 @@ class Composer:
         resolved_entities = read_entities(resolved) if resolved_entities is None else resolved_entities
         answer = self._compose(question, lang, intents, hits, resolved, scores, row_of, subject, entities,
                                resolved_entities)
-        if not lead or answer.abstained:
-            return answer
-        return self._lead(answer, lead, lang, hits, intents, scores, row_of, lead_ordered)
+        return self._lead(answer, lead, lang, hits, intents, scores, row_of, lead_ordered) \
+            if lead and not answer.abstained else answer
 
     def sources_of(self, ref: str) -> tuple[str, ...]:
         """The paragraphs a statement id rests on (a paragraph id is its own source)."""
@@ -258,8 +256,8 @@ class Composer:
             text = sents[best] if sents else self.kb.paragraph(pid).text(lang)
             cites.append(Citation(pid, allowed[pid].section, text, allowed[pid].score, lang))
         head = answer.answer[:LEAD_CHARS]
-        # Already first only when the answer opens with it or holds all of it in its opening: a lead
-        # that starts at character 200 still pushes its end, often the asked detail, out of sight.
+        # Already first only when it opens the answer or fits whole in the opening (one that starts
+        # at character 200 pushes its end, often the asked detail, out of sight).
         if answer.answer.lstrip().startswith(text[:LEAD_CHARS]) or all(w in words(head) for w in words(text)):
             return answer
         cites = self.validate_citations(cites, hits, lang)

@@ -39,7 +39,7 @@ from .scope import Scope, ScopeDecision
 from .settings import Settings
 from .statements import CASE_SECTIONS, build_statements
 from .strategies import statement_rows
-from .text import _stemmer, strip_topic_name, words
+from .text import prefixes, strip_topic_name
 from .threads import one_blas_thread
 from .understand import FOLLOWUP_OWN, Query, Understander, repeats, self_similarities
 from .vocabulary import learn_vocabulary
@@ -84,14 +84,15 @@ class Assistant:
         # written by `tmo index` (a refit for a changed model lives in memory).
         shipped = cache is not None and self.index.folder == Path(self.settings.index_dir)
         writable = None if shipped else self.index.folder
+        self._bank_cache: tuple[np.ndarray, np.ndarray] | None = None  # what both fits on the bank read
         self.abstention = load_or_fit([self.index.folder], key, self._bank_training, self.settings.abstain_precision,
                                       writable)
-        # Which lead statement a question asks first: each statement's words and index rows, and the ranker.
-        self._stems = {st.id: lead_model.stems(st.text("fr") + " " + st.text("en")) for st in self.statements}
+        self._stems = {st.id: prefixes(st.text("fr") + " " + st.text("en")) for st in self.statements}
         self._rows = {st.id: [r for r in statement_rows(st, self.retriever.row_of) if r is not None]
                       for st in self.statements}
         self.lead = lead_model.load_or_fit([self.index.folder], model_key("lead", str(lead_model.FEATURE_VERSION), key),
                                            self._lead_training, writable) if self.settings.lead_ranker else None
+        self._bank_cache = None  # freed: answering needs no bank x bank matrix
         self._lock = threading.Lock()
         self._generator = None
 
@@ -151,12 +152,19 @@ class Assistant:
         missing = figure_missing(text, self._nearest_texts(dense))
         return rules, features(text, matches, best_dense, not rules.in_scope, unknown, foreign, missing)
 
+    def _bank_as_unseen(self) -> tuple[np.ndarray, np.ndarray]:
+        """The bank's cross-fitted similarities to itself and its cosines to every index row, computed once
+        for both models fitted on the bank."""
+        if self._bank_cache is None:
+            n = self.index.faiss_index.ntotal
+            chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
+            dense = self.bank.vectors @ chunk_vecs.T if len(self.bank) and n else np.zeros((len(self.bank), 0))
+            self._bank_cache = (self_similarities(self.bank), dense)
+        return self._bank_cache
+
     def _bank_training(self):
         """Leave-one-out features of every bank question, and whether the source answers it."""
-        sims = self_similarities(self.bank)
-        n = self.index.faiss_index.ntotal
-        chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
-        dense_all = self.bank.vectors @ chunk_vecs.T if len(self.bank) and n else np.zeros((len(self.bank), 0))
+        sims, dense_all = self._bank_as_unseen()
         best = dense_all.max(axis=1) if dense_all.shape[1] else np.zeros(len(self.bank))
         X, y = [], []
         for i, e in enumerate(self.bank.entries):
@@ -171,10 +179,7 @@ class Assistant:
 
     def _lead_training(self):
         """The lead ranker's training groups: every answerable bank question as an unseen one would be."""
-        sims = self_similarities(self.bank)
-        n = self.index.faiss_index.ntotal
-        chunk_vecs = self.index.faiss_index.reconstruct_n(0, n) if n else np.zeros((0, self.embedder.dim))
-        dense_all = self.bank.vectors @ chunk_vecs.T if len(self.bank) and n else np.zeros((len(self.bank), 0))
+        sims, dense_all = self._bank_as_unseen()
 
         def relevance(i):
             text = self.bank.entries[i].text

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model_file import read_current, write
-from .text import content_words
+from .text import prefixes
 
 FEATURES = ("vote_gap", "first_of_nearest", "rank_in_listing", "neighbour", "share", "dense_gap", "lex_gap",
             "word_gap")
@@ -34,10 +34,6 @@ MAX_NEIGHBOUR = 8   # which answerable neighbour names it first, capped
 
 # (statement id) -> (its best cosine to the question, its normalised BM25 score)
 Relevance = Callable[[str], tuple[float, float]]
-
-
-def stems(text: str) -> set[str]:
-    return {w[:5] for w in content_words(text)}
 
 
 def candidates(matches: Sequence, known: Mapping[str, set[str]], relevance: Relevance,
@@ -84,7 +80,7 @@ class LeadRanker:
         ``floor``, every candidate the matches name whose probability reaches it (the best one always)."""
         if len(ids) < 2 and floor is None:
             return tuple(ids)
-        cand, x = candidates(matches, known, relevance, stems(question))
+        cand, x = candidates(matches, known, relevance, prefixes(question))
         p = dict(zip(cand, self.scores(x))) if cand else {}
         if floor is None:
             return tuple(sorted(ids, key=lambda i: -p.get(i, -1.0)))
@@ -153,7 +149,7 @@ def bank_groups(entries: Sequence, nearest: Callable[[int], Sequence], known: Ma
     for i, e in enumerate(entries):
         if not e.answerable:
             continue
-        ids, x = candidates(nearest(i), known, relevance(i), stems(e.text))
+        ids, x = candidates(nearest(i), known, relevance(i), prefixes(e.text))
         if ids:
             out.append((x, np.asarray([r in e.answers for r in ids], dtype=bool)))
     return out

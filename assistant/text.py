@@ -71,6 +71,11 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
 
 
+def prefixes(text: str) -> set[str]:
+    """The content words cut to five letters: a crude stem shared by both languages' inflections."""
+    return {w[:5] for w in content_words(text)}
+
+
 _ABBREV = re.compile(r"\b" + alternation(_LEX.listed("sentence_abbreviations")) + r"\.$")
 
 

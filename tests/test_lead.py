@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from assistant.lead import FEATURES, FILE, LeadRanker, bank_groups, candidates, fit, load_or_fit, relevance_of, stems
+from assistant.lead import FEATURES, FILE, LeadRanker, bank_groups, candidates, fit, load_or_fit, relevance_of
+from assistant.text import prefixes
 
 
 @dataclass
@@ -23,8 +24,9 @@ class Match:
     sim: float
 
 
-KNOWN = {"sig_t1": stems("low signal on T1-weighted images"), "sig_margins": stems("blurred, ill-defined margins"),
-         "sig_gado": stems("enhancing after gadolinium injection")}
+KNOWN = {"sig_t1": prefixes("low signal on T1-weighted images"),
+         "sig_margins": prefixes("blurred, ill-defined margins"),
+         "sig_gado": prefixes("enhancing after gadolinium injection")}
 
 
 def _flat(ref):
@@ -34,7 +36,7 @@ def _flat(ref):
 def test_candidates_read_the_votes_of_the_answerable_matches():
     matches = [Match(Entry("near-miss", False), 0.9), Match(Entry("a", True, ("sig_t1", "sig_margins")), 0.8),
                Match(Entry("b", True, ("sig_margins", "unknown_id")), 0.7)]
-    ids, x = candidates(matches, KNOWN, _flat, stems("what are the margins like?"))
+    ids, x = candidates(matches, KNOWN, _flat, prefixes("what are the margins like?"))
     assert ids == ["sig_t1", "sig_margins"], "ids unknown to the knowledge and near-misses' labels are no candidates"
     assert x.shape == (2, len(FEATURES))
     f = dict(zip(FEATURES, x[1]))
