@@ -28,9 +28,10 @@ from .text import prefixes
 FEATURES = ("s_answerable", "s_near_miss", "near_miss_minus_answerable", "near_miss_share", "best_passage",
             "rules_refuse", "unknown_share", "foreign", "words_near_miss_minus_answerable", "figure_missing",
             "nearest_is_near_miss")
-FEATURE_VERSION = 12  # 8: the typical patient is not the reported one; 9: a figure asked that no near passage gives;
+FEATURE_VERSION = 13  # 8: the typical patient is not the reported one; 9: a figure asked that no near passage gives;
 # 10: the rules read "pt" as the patient and a question naming him is never general knowledge;
-# 11: a month is no subject word; 12: whether the nearest bank question is a near-miss
+# 11: a month is no subject word; 12: whether the nearest bank question is a near-miss;
+# 13: a bank question scored as unseen never finds its own rewording
 FILE = "abstain.json"
 NEIGHBOURS = 5
 

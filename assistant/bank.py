@@ -14,6 +14,7 @@ What it leaves out: embedding (the index does it once) and any decision taken fr
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,11 @@ class BankEntry(Record):
     answerable: bool = True
     reason: Literal[REASONS] | None = None  # type: ignore[valid-type]
     closest: tuple[str, ...] = ()
+
+    @property
+    def family(self) -> str:
+        """The question this entry rewords: ``n-fig-001-p2`` rewords ``n-fig-001`` (its own id otherwise)."""
+        return re.sub(r"-p\d+$", "", self.id)
 
 
 class _BankFile(Record):

@@ -27,7 +27,7 @@ from .text import prefixes
 
 FEATURES = ("vote_gap", "first_of_nearest", "rank_in_listing", "neighbour", "share", "dense_gap", "lex_gap",
             "word_gap")
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2  # 2: a bank question scored as unseen never finds its own rewording
 FILE = "lead.json"
 MAX_RANK = 5        # a statement's rank in a bank question's labels, capped
 MAX_NEIGHBOUR = 8   # which answerable neighbour names it first, capped

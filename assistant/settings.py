@@ -101,10 +101,11 @@ class Settings(BaseModel):
     bank_intent_sim: float = Field(default=1.0, ge=-1, le=1)
     bank_target_sim: float = Field(default=0.55, ge=-1, le=1)     # the best match's answers lead the reply
     # Abstention: the fitted threshold is the lowest whose refusal precision on the bank (out of fold)
-    # reaches this (0.8 gives 0.5 with the bank adapter, 0.75 gave 0.45 and cost the dev gate; 0.95 would
-    # refuse almost nothing: README);
+    # reaches this. The bank holds three wordings of each near-miss (32 % of it refused, more than the
+    # ~25 % of real question sets), so its precision runs high: 0.8 gave 0.4 and 85 dev false refusals,
+    # 0.92 gives 0.7 (dev false answers 84 -> 68, false refusals 26 -> 24 against the one-wording bank);
     # ``abstain_threshold`` overrides it.
-    abstain_precision: float = Field(default=0.8, gt=0, le=1)
+    abstain_precision: float = Field(default=0.92, gt=0, le=1)
     abstain_threshold: float | None = Field(default=None, ge=0, le=1)
     # Whether a refusal of the wording rules (assistant/scope.py) stands against the model ...
     abstain_rules_veto: bool = True

@@ -117,3 +117,21 @@ def test_every_tmo_variable_the_code_reads_is_known():
     for path in (REPO / "assistant").rglob("*.py"):
         read |= set(re.findall(r"\bTMO_[A-Z_]+[A-Z]\b", path.read_text(encoding="utf-8")))
     assert read <= set(KNOWN_ENV), sorted(read - set(KNOWN_ENV))
+
+
+def _entry(id_, text):
+    from assistant.bank import BankEntry
+    return BankEntry.model_validate({"id": id_, "lang": "en", "text": text, "register": "lay", "about": "disease",
+                                     "answerable": False, "reason": "figure"})
+
+
+def test_a_bank_question_scored_as_unseen_never_finds_its_own_rewording():
+    from assistant.bank import Bank
+    from assistant.understand import repeats
+
+    bank = Bank((_entry("n-x-001", "How many shots?"), _entry("n-x-001-p1", "Number of injections?"),
+                 _entry("n-x-002", "Which dose?")), None)
+    mask = repeats(bank)
+    assert mask[0, 1] and mask[1, 0], "a rewording (-p1) is the same question, masked as its own row"
+    assert not mask[0, 2] and not mask[1, 2], "another question stays a neighbour"
+    assert bank.entries[1].family == "n-x-001" and bank.entries[2].family == "n-x-002"

@@ -123,8 +123,7 @@ def test_saved_as_json_and_refitted_when_stale_or_corrupt(tmp_path):
 
 
 @pytest.mark.parametrize("lang,question", [
-    pytest.param("fr", "Les bords de l'œdème médullaire sont-ils bien nets sur l'IRM ?", marks=pytest.mark.xfail(
-        strict=True, reason="known gap: 'bords' for 'contours' leads with the non-specific edema and its differentials")),
+    ("fr", "Les bords de l'œdème médullaire sont-ils bien nets sur l'IRM ?"),
     ("en", "On MRI, are the edges of the marrow edema sharp or fuzzy?"),
 ])
 def test_the_asked_sign_leads_an_mri_reply(assistant, lang, question):
