@@ -272,10 +272,10 @@ def repeats(bank: Bank) -> np.ndarray:
     """Bank x bank: True for an entry and itself, its exact repeats or its rewordings (never each other's
     neighbours): a bank question scored as unseen must not find its own paraphrase."""
     out = np.eye(len(bank), dtype=bool)
-    rows: dict[str, list[int]] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
     for i, e in enumerate(bank.entries):
-        rows.setdefault(" ".join(e.text.lower().split()), []).append(i)
-        rows.setdefault("\x00" + e.family, []).append(i)
+        rows.setdefault(("text", " ".join(e.text.lower().split())), []).append(i)
+        rows.setdefault(("family", e.family), []).append(i)
     for same in rows.values():
         out[np.ix_(same, same)] = True
     return out
